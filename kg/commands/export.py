@@ -1,0 +1,6 @@
+"""`kg export`: placeholder registration until its issue lands (the module is owned by that issue's work)."""
+
+
+def register(sub) -> None:
+    """Register nothing yet."""
+    return None

@@ -1,0 +1,139 @@
+"""Typed data contracts passed between pipeline stages.
+
+``PaperRecord``  one paper as a reader yields it (before deduplication).
+``BadRecord``    a record a reader skipped, with the reason (counted in the summary).
+``Mention``      an entity mention found in a paper's title or abstract.
+``Relation``     a claim linking the paper's contribution to an entity, with evidence.
+``Extraction``   everything extracted from one record; one line of extractions.jsonl.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def normalize_title(title: str) -> str:
+    """Fold a title for duplicate detection: NFKC, lower case, punctuation and spaces collapsed.
+
+    >>> normalize_title("DarwinLM: Evolutionary  Pruning!")
+    'darwinlm evolutionary pruning'
+    """
+    text = unicodedata.normalize("NFKC", title).lower()
+    return _NON_ALNUM.sub(" ", text).strip()
+
+
+def title_hash_id(title: str) -> str:
+    """Stable short id of a paper with no arXiv id: ``t-`` + 12 hex digits of SHA-1 of the normalised title."""
+    digest = hashlib.sha1(normalize_title(title).encode("utf-8")).hexdigest()
+    return "t-" + digest[:12]
+
+
+_ARXIV_ID = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|arXiv:)?(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", re.I)
+
+
+def arxiv_id_from(text: str | None) -> str | None:
+    """Extract a version-less arXiv identifier from an id, URL or ``arXiv:`` string, if any."""
+    if not text:
+        return None
+    m = _ARXIV_ID.search(text)
+    return m.group(1) if m else None
+
+
+@dataclass
+class PaperRecord:
+    """One paper as read from an input file (several records may be the same paper)."""
+
+    title: str
+    abstract: str
+    source: str                      # input file name the record came from
+    line: int = 0                    # 1-based line (or record number) in that file
+    arxiv_id: str | None = None
+    authors: list[str] | None = None
+    date: str | None = None
+    url: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)   # other columns/fields, kept as properties
+
+    @property
+    def id(self) -> str:
+        """arXiv id when known, else a stable hash of the normalised title."""
+        return self.arxiv_id or title_hash_id(self.title)
+
+    @property
+    def title_key(self) -> str:
+        """Key under which duplicates of the same paper collapse."""
+        return normalize_title(self.title)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["id"] = self.id
+        return d
+
+
+@dataclass
+class BadRecord:
+    """A record skipped by a reader: where it was and why."""
+
+    source: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}: skipped: {self.reason}"
+
+
+@dataclass
+class Mention:
+    """An entity mention: character offsets are in the original field text."""
+
+    text: str
+    field: str            # "title" | "abstract"
+    start: int
+    end: int
+    label: str            # Model | Dataset | Technique
+    canonical: str        # the paper-level canonical name (long form when the paper defines one)
+    rule: str             # which component/rule found it
+
+
+@dataclass
+class Relation:
+    """A claim from the paper's contribution (or a named subject) to an entity."""
+
+    type: str             # USES | OUTPERFORMS | EXTENDS | INTRODUCES
+    target: str           # canonical name of the target mention
+    evidence: str         # the sentence
+    rule: str
+    confidence: float
+    subject: str | None = None   # canonical name of an explicit subject entity; None = the paper itself
+
+
+@dataclass
+class Extraction:
+    """Everything extracted from one input record (one line of extractions.jsonl)."""
+
+    paper: dict[str, Any]
+    mentions: list[Mention] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    acronyms: dict[str, str] = field(default_factory=dict)   # short form -> long form, as defined in this paper
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "paper": self.paper,
+            "mentions": [asdict(m) for m in self.mentions],
+            "relations": [asdict(r) for r in self.relations],
+            "acronyms": dict(sorted(self.acronyms.items())),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Extraction":
+        return cls(
+            paper=d["paper"],
+            mentions=[Mention(**m) for m in d.get("mentions", [])],
+            relations=[Relation(**r) for r in d.get("relations", [])],
+            acronyms=dict(d.get("acronyms", {})),
+        )
