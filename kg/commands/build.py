@@ -1,6 +1,33 @@
-"""`kg build`: being written."""
+"""``kg build INPUT... --out DIR``: the whole pipeline on the embedded (NetworkX) default."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kg.commands.common import add_input_arguments, print_summary
 
 
-def register(sub) -> None:
-    """Register nothing yet."""
-    return None
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "build",
+        help="build the knowledge graph from paper listings or extraction files",
+        description="Read paper listings (HF Daily Papers text, arXiv Atom/OAI XML, JSONL, CSV) or extractions.jsonl "
+        "files, extract entities and relations, resolve entities across papers, and write DIR/graph.json, "
+        "DIR/graph.graphml, DIR/extractions.jsonl and DIR/graph.html.",
+    )
+    add_input_arguments(p)
+    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder (created if missing)")
+    p.add_argument("--no-html", action="store_true", help="skip graph.html")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from kg.pipeline import run_build
+
+    summary = run_build(args.inputs, args.out, fmt=args.format, workers=args.workers, spacy_model=args.spacy_model,
+                        html=not args.no_html, progress=not args.quiet and sys.stderr.isatty())
+    if not args.quiet:
+        print_summary(summary)
+    return 0

@@ -1,0 +1,135 @@
+"""Find what a paper introduces: its title-prefix name (``X: subtitle``) and names after "we propose"-style cues.
+
+The label of an introduced name comes from the head noun of the phrase describing it ("X, a new
+benchmark" -> Dataset; "X: An Enterprise-Ready Large Language Model" -> Model; "X: Evolutionary
+Structured Pruning of ..." -> Technique).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from kg.extraction.mentions import DocMention
+from kg.extraction.names import clean_surface, fold
+from kg.nlp.candidates import guess_name_label, long_form_in, title_prefix_name, token_is_name_like
+from kg.nlp.rules import Typing
+
+_PREPOSITIONS = {"of", "for", "with", "via", "by", "in", "on", "to", "through", "from", "using", "towards", "toward", "at", "and", "as", "that", "which", "is", "are", "beyond", "without", "under", "into", "over"}
+_MACRO = re.compile(r"^\\[A-Za-z]+$")
+_MAX_INTRODUCED = 4
+
+
+@dataclass
+class Introduced:
+    """A name the paper introduces, with the sentence that says so."""
+
+    canonical: str
+    label: str
+    evidence: str
+    rule: str
+    aliases: tuple[str, ...] = ()
+
+
+def head_label(words: list[str], typing: Typing) -> str | None:
+    """Label from the first head word found in ``words`` (dataset/model/technique heads)."""
+    for w in words:
+        low = w.lower().strip(",.;:")
+        if low in typing.dataset_heads:
+            return "Dataset"
+        if low in ("model", "llm", "lm", "vlm", "mllm", "agent", "assistant", "foundation") or low.endswith("model"):
+            return "Model"
+        if low in typing.technique_heads:
+            return "Technique"
+    return None
+
+
+def _subtitle_head_words(subtitle: str) -> list[str]:
+    """Words of a subtitle's first noun phrase, last first ("A Multimodal Open Dataset for X" -> Dataset, Open, ...)."""
+    words: list[str] = []
+    for w in re.findall(r"[A-Za-z][\w\-']*", subtitle):
+        if w.lower() in _PREPOSITIONS and words:
+            break
+        words.append(w)
+    return list(reversed(words))
+
+
+def from_title(title: str, abstract_acronyms: dict[str, str], typing: Typing) -> Introduced | None:
+    """The introduced name of a ``Name: subtitle`` title, expanded when the subtitle spells out an acronym."""
+    prefix = title_prefix_name(title)
+    if not prefix:
+        return None
+    subtitle = title.split(":", 1)[1]
+    long_form = abstract_acronyms.get(prefix) or long_form_in(subtitle, prefix)
+    aliases: tuple[str, ...] = ()
+    if not long_form and "-" in prefix:
+        first = prefix.split("-")[0]
+        long_form = abstract_acronyms.get(first) or long_form_in(subtitle, first)
+        if long_form:
+            aliases = (first,)
+    label = head_label(_subtitle_head_words(subtitle), typing) or guess_name_label(prefix, typing) or "Technique"
+    if long_form:
+        return Introduced(clean_surface(long_form), label, title, "introduce.title-prefix", (prefix, *aliases))
+    return Introduced(prefix, label, title, "introduce.title-prefix")
+
+
+def from_cues(doc: Doc, mentions: list[DocMention], typing: Typing) -> list[Introduced]:
+    """Names right after an introduce cue ("we propose X", "dubbed X", "a novel framework, X,")."""
+    by_start = {m.start: m for m in mentions}
+    found: list[Introduced] = []
+    for cue in doc.spans.get("kg_cues", []):
+        if cue.label_ != "introduce":
+            continue
+        sent = cue.sent
+        limit = min(sent.end, cue.end + 12)
+        for i in range(cue.end, limit):
+            tok = doc[i]
+            if tok.text in (";", ":") or (tok.text == "." and i > cue.end):
+                break
+            m = by_start.get(i)
+            if m is not None:
+                if m.rule.startswith("gazetteer") or m.weak:
+                    continue   # a known or generic entity is used, not introduced
+                label = _label_near(doc, m, cue.end, sent.end, typing) or m.label
+                found.append(Introduced(m.canonical, label, sent.text.strip(), "introduce.cue", (m.text,) if m.text != m.canonical else ()))
+                break
+            if token_is_name_like(tok, typing) and tok.text[:1].isupper():
+                end = i + 1
+                label = _label_near(doc, None, cue.end, sent.end, typing, at=(i, end)) or guess_name_label(tok.text, typing) or "Technique"
+                found.append(Introduced(clean_surface(tok.text), label, sent.text.strip(), "introduce.cue"))
+                break
+    return found
+
+
+def _label_near(doc: Doc, m: DocMention | None, cue_end: int, sent_end: int, typing: Typing, at: tuple[int, int] | None = None) -> str | None:
+    """Type an introduced name by the head noun after it (", a new benchmark") or between cue and name."""
+    start, end = (m.start, m.end) if m else at  # type: ignore[misc]
+    after = [t.text for t in doc[end:min(sent_end, end + 8)]]
+    if after and after[0] in (",", "(", "—", "-", ":"):
+        label = head_label(after[1:], typing)
+        if label:
+            return label
+    return head_label([t.text for t in doc[cue_end:start]][::-1], typing)
+
+
+def introduced_names(doc: Doc, title: str, mentions: list[DocMention], acronyms: dict[str, str], typing: Typing) -> list[Introduced]:
+    """All names the paper introduces, title prefix first, deduplicated by fold key."""
+    out: list[Introduced] = []
+    seen: set[str] = set()
+    title_intro = from_title(title, acronyms, typing)
+    for intro in ([title_intro] if title_intro else []) + from_cues(doc, mentions, typing):
+        keys = {fold(intro.canonical), *(fold(a) for a in intro.aliases)}
+        if keys & seen:
+            continue
+        seen |= keys
+        out.append(intro)
+        if len(out) >= _MAX_INTRODUCED:
+            break
+    return out
+
+
+def macro_tokens(doc: Doc) -> list[int]:
+    """Token indexes of custom LaTeX macros (``\\sysname``) that stand for the paper's own system."""
+    return [t.i for t in doc if _MACRO.match(t.text)]

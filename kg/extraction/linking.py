@@ -1,0 +1,118 @@
+"""Rule-based linking: cue phrases in a sentence attach the entity mentions after them to the paper.
+
+For each sentence, relation cues (``ontology/cues.json``) claim the mentions that follow them, up to a
+clause boundary or another cue, across coordinations ("X, Y and Z"). A cue is cancelled by a negation
+just before it ("does not outperform"); parity cues ("comparable to", "on par with") claim their
+targets with no relation. OUTPERFORMS, EXTENDS and most USES cues need the sentence to speak of the
+paper's own work (we/our/the proposed/the introduced name/the title) and no other entity as the
+subject right before the cue ("GPT-4 outperforms X" is background, not the paper's claim).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from kg.extraction.mentions import DocMention
+from kg.nlp.rules import Cues
+
+NEGATION_WINDOW = 3
+# Tokens that may stand between two coordinated targets ("X, Y, as well as the Z").
+LIST_CONNECTORS = {",", "and", "or", "&", "/", "as", "well", "(", ")", "e.g.", "e.g.,", "i.e.", "including", "such", "the", "both", "either", "its", "their", "our", "newer", "recent", "larger", "strong", "several", "other", "models", "baselines"}
+LIST_GAP = 4
+
+
+@dataclass
+class Link:
+    """A relation from the paper's contribution to a mention, with its sentence and rule."""
+
+    type: str
+    mention: DocMention
+    evidence: str
+    rule: str
+    confidence: float
+
+
+def _accepted_cues(sent: Span, cue_spans: list[Span]) -> list[Span]:
+    """Cue spans of the sentence, longest first on overlaps ("improves over" beats "improves")."""
+    inside = [c for c in cue_spans if c.start >= sent.start and c.end <= sent.end]
+    inside.sort(key=lambda c: (c.start, -(c.end - c.start)))
+    out: list[Span] = []
+    last_end = -1
+    for c in inside:
+        if c.start >= last_end:
+            out.append(c)
+            last_end = c.end
+    return out
+
+
+def _explicit_subject(doc: Doc, cue: Span, mention_end: dict[int, DocMention], cues: Cues) -> DocMention | None:
+    """The mention right before the cue (skipping adverbs/auxiliaries), if any: the cue's grammatical subject."""
+    i = cue.start - 1
+    while i >= cue.sent.start and doc[i].text.lower() in cues.subject_skip:
+        i -= 1
+    return mention_end.get(i + 1) if i >= cue.sent.start else None
+
+
+def link_sentence(doc: Doc, sent: Span, mentions: list[DocMention], cue_spans: list[Span], cues: Cues,
+                  own_keys: set[str], is_title: bool) -> list[Link]:
+    """Relations found in one sentence."""
+    accepted = _accepted_cues(sent, cue_spans)
+    labels = {c.start: c for c in accepted}
+    own = is_title or any(c.label_ in ("own.subject", "introduce") for c in accepted) or any(
+        m.key in own_keys for m in mentions if sent.start <= m.start < sent.end)
+    mention_at = {m.start: m for m in mentions if sent.start <= m.start < sent.end}
+    mention_end = {m.end: m for m in mentions if sent.start <= m.start < sent.end}
+    transparent = {t.lower() for t in cues.transparent}
+    links: list[Link] = []
+    claimed: set[int] = set()
+    for cue in accepted:
+        rule = cues.rule(cue.label_)
+        is_parity = cue.label_ == "block.parity"
+        if rule is None and not is_parity:
+            continue
+        if rule is not None and rule.needs_own_subject and not own:
+            continue
+        negated = any(c.label_ == "block.negation" and 0 <= cue.start - c.end <= NEGATION_WINDOW for c in accepted)
+        subject = _explicit_subject(doc, cue, mention_end, cues)
+        background = subject is not None and subject.key not in own_keys
+        targets = _walk_targets(doc, cue, sent, mention_at, labels, transparent, rule.max_gap if rule else 4, cues)
+        for m in targets:
+            if m.start in claimed or m.key in own_keys:
+                continue
+            claimed.add(m.start)
+            if is_parity or negated or rule is None:
+                continue
+            if background and rule.relation in ("OUTPERFORMS", "EXTENDS"):
+                continue
+            links.append(Link(rule.relation, m, sent.text.strip(), rule.id, rule.confidence))
+    return links
+
+
+def _walk_targets(doc: Doc, cue: Span, sent: Span, mention_at: dict[int, DocMention], cue_at: dict[int, Span],
+                  transparent: set[str], max_gap: int, cues: Cues) -> list[DocMention]:
+    """Mentions claimed by ``cue``: the first within ``max_gap`` tokens, then the ones coordinated with it."""
+    targets: list[DocMention] = []
+    i, gap = cue.end, 0
+    in_list = False
+    while i < sent.end:
+        tok = doc[i]
+        low = tok.text.lower()
+        if low in cues.clause_boundaries and low not in transparent:
+            break
+        other = cue_at.get(i)
+        if other is not None and other is not cue and other.text.lower() not in transparent and other.label_ != "own.subject":
+            break
+        m = mention_at.get(i)
+        if m is not None:
+            targets.append(m)
+            i, gap, in_list = m.end, 0, True
+            continue
+        if in_list and low not in LIST_CONNECTORS:
+            break
+        gap += 1
+        if gap > (LIST_GAP if in_list else max_gap):
+            break
+        i += 1
+    return targets

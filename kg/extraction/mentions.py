@@ -1,0 +1,127 @@
+"""Choose the entity mentions of one paper from the candidate span groups of its Doc.
+
+Tier 1 (gazetteer hits, acronym definitions and their short forms, strong name shapes) is selected
+first, longest span first; tier 2 (weak head-word phrases, undefined acronyms) only fills gaps and is
+kept later only when a linking rule attaches it to the paper.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from kg.extraction.names import clean_surface, fold
+from kg.extraction.typing_rules import is_non_entity, label_from_head, type_candidate
+from kg.nlp.rules import Typing
+
+PRIORITY = {"introduce": 0, "acronym": 1, "gazetteer": 2, "pattern": 3}
+
+
+@dataclass
+class DocMention:
+    """A selected mention: token span in the Doc, label, the paper-level canonical name, rule, strength."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    canonical: str
+    rule: str
+    weak: bool = False
+    aliases: set[str] = field(default_factory=set)
+
+    @property
+    def key(self) -> str:
+        return fold(self.canonical)
+
+
+def _rule_family(rule: str) -> str:
+    return rule.split(":", 1)[0].split(".", 1)[0]
+
+
+def _overlaps(taken: list[bool], start: int, end: int) -> bool:
+    return any(taken[start:end])
+
+
+def acronym_table(doc: Doc, gazetteer: dict[tuple[int, int], Span], typing: Typing) -> dict[str, tuple[Span, str | None, str]]:
+    """Short form -> (long form span, label or None, canonical) for the acronyms the paper defines.
+
+    A definition whose long form is a task, metric or field ("text-to-speech (TTS)") maps to label None:
+    its short form is then known *not* to be an entity in this paper.
+    """
+    table: dict[str, tuple[Span, str | None, str]] = {}
+    pairs = list(doc.spans.get("kg_acronyms", []))
+    for long_span, short_span in zip(pairs[0::2], pairs[1::2]):
+        short = short_span.text
+        hit = gazetteer.get((long_span.start, long_span.end)) or gazetteer.get((short_span.start, short_span.end))
+        long_text = clean_surface(long_span.text)
+        if hit is not None:
+            label, canonical = hit.label_, hit.kb_id_
+            if fold(canonical) == fold(short):      # the gazetteer knows the acronym only: show the long form
+                canonical = long_text
+        elif is_non_entity(long_text, typing):
+            label, canonical = None, long_text
+        else:
+            label, canonical = label_from_head(long_text, typing), long_text
+            if label is None and sum(w[:1].isupper() for w in long_text.split()) >= 2:
+                label = "Technique"
+        table.setdefault(short, (long_span, label, canonical))
+    return table
+
+
+def select_mentions(doc: Doc, typing: Typing, title_end: int) -> tuple[list[DocMention], dict[str, str]]:
+    """Pick non-overlapping, typed mentions; return them with the paper's acronym map (short -> canonical).
+
+    ``title_end`` is the character offset where the title ends: capitalisation in a title says nothing,
+    so head-word phrases found there are treated as weak.
+    """
+    gazetteer = {(s.start, s.end): s for s in doc.spans.get("kg_gazetteer", [])}
+    acronyms = acronym_table(doc, gazetteer, typing)
+    proposals: list[tuple[int, int, int, str | None, str, str, bool]] = []   # tier, start, end, label, canonical, rule, weak
+
+    for span in doc.spans.get("kg_gazetteer", []):
+        proposals.append((1, span.start, span.end, span.label_, span.kb_id_, span.id_, False))
+    not_entities: set[str] = set()
+    for short, (long_span, label, canonical) in acronyms.items():
+        if label is None:
+            not_entities.add(short)
+            continue
+        proposals.append((1, long_span.start, long_span.end, label, canonical, "acronym:long-form", False))
+    short_forms = {s: v for s, v in acronyms.items() if v[1] is not None}
+    for tok in doc:
+        text = tok.text
+        base = text[:-1] if text.endswith("s") and text[:-1] in short_forms else text
+        if base in short_forms:
+            _, label, canonical = short_forms[base]
+            proposals.append((1, tok.i, tok.i + 1, label, canonical, "acronym:short-form", False))
+    for span in doc.spans.get("kg_candidates", []):
+        rule, strength = span.id_.split("|")
+        weak = strength == "weak" or (rule in ("pattern:technique-head", "pattern:model-head") and span.start_char < title_end)
+        if span.text in not_entities:
+            continue
+        proposals.append((2 if weak else 1, span.start, span.end, span.label_ or None, span.text, rule, weak))
+
+    proposals.sort(key=lambda p: (p[0], -(p[2] - p[1]), PRIORITY.get(_rule_family(p[5]), 9), p[1], p[4]))
+    taken = [False] * len(doc)
+    chosen: list[DocMention] = []
+    for tier, start, end, label, canonical, rule, weak in proposals:
+        if _overlaps(taken, start, end):
+            continue
+        span = doc[start:end]
+        text = clean_surface(span.text)
+        canonical = clean_surface(canonical)
+        if len(fold(canonical)) < 2 or is_non_entity(canonical, typing) or is_non_entity(text, typing):
+            continue
+        if re.fullmatch(r"[\d\W_]+", canonical):
+            continue
+        final_label = label or type_candidate(doc, span, None, typing)
+        if final_label not in ("Model", "Dataset", "Technique"):
+            continue
+        for i in range(start, end):
+            taken[i] = True
+        chosen.append(DocMention(start, end, text, final_label, canonical, rule, weak))
+    chosen.sort(key=lambda m: m.start)
+    acronym_map = {s: v[2] for s, v in short_forms.items()}
+    return chosen, acronym_map

@@ -1,0 +1,66 @@
+"""Type a phrase no gazetteer knows, from its head word and its context (rules in ``ontology/typing.json``)."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from kg.nlp.candidates import guess_name_label
+from kg.nlp.rules import Typing
+
+EVAL_PREPOSITIONS = {"on", "across", "over"}
+
+
+def is_non_entity(text: str, typing: Typing) -> bool:
+    """Tasks, fields, metrics, hardware, organisations: never entities (gold guidelines)."""
+    low = text.lower().strip()
+    if low in typing.task_words or low in typing.metric_words or low in typing.non_entities:
+        return True
+    words = low.split()
+    return bool(words) and words[-1] in typing.task_heads and words[-1] not in typing.technique_heads
+
+
+def label_from_head(text: str, typing: Typing) -> str | None:
+    """Dataset/Model/Technique from the last word of a phrase, or None when the head says nothing."""
+    words = text.split()
+    if not words:
+        return None
+    head = words[-1].lower()
+    if head in typing.dataset_heads:
+        return "Dataset"
+    if head in typing.model_heads and head not in ("models", "networks", "transformers", "transformer"):
+        return "Model"
+    if head in typing.technique_heads or head in ("models", "networks", "transformers", "transformer"):
+        return "Technique"
+    return None
+
+
+def label_from_context(doc: Doc, span: Span, typing: Typing) -> str | None:
+    """Look around a bare name: ``X dataset`` -> Dataset, ``on X`` (evaluation) -> Dataset, ``X model`` -> Model."""
+    if span.end < len(doc):
+        nxt = doc[span.end].text.lower()
+        if nxt in typing.dataset_heads:
+            return "Dataset"
+        if nxt in typing.model_heads:
+            return "Model"
+        if nxt in typing.technique_heads:
+            return "Technique"
+    i = span.start - 1
+    while i >= span.sent.start and span.start - i <= 6:
+        low = doc[i].text.lower()
+        if low in EVAL_PREPOSITIONS:
+            return "Dataset"
+        if low not in {",", "and", "or", "the", "both"} and not doc[i].text[:1].isupper():
+            break
+        i -= 1
+    return None
+
+
+def type_candidate(doc: Doc, span: Span, proposed: str | None, typing: Typing) -> str | None:
+    """Final label of a rule candidate: proposed label, else head, else context, else shape."""
+    return (
+        proposed
+        or label_from_head(span.text, typing)
+        or label_from_context(doc, span, typing)
+        or guess_name_label(span.text, typing)
+        or ("Model" if any(c.isdigit() for c in span.text) else "Technique")
+    )

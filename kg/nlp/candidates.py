@@ -1,0 +1,270 @@
+"""Pure candidate finders over a spaCy ``Doc``: names no gazetteer knows.
+
+Each finder returns ``Candidate`` objects (token spans with a proposed label, canonical name, the rule that
+fired and a strength). ``strong`` candidates become mentions on their own; weak ones (head-word phrases,
+bare unknown acronyms) are kept only when a linking rule attaches them to the paper.
+The spaCy components in ``kg.nlp.components`` are thin wrappers around these functions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.nlp.rules import Typing
+
+STRONG, WEAK = 2, 1
+
+
+@dataclass
+class Candidate:
+    """A proposed entity mention: token span [start, end), label (None = decide later), canonical name."""
+
+    start: int
+    end: int
+    label: str | None
+    canonical: str
+    rule: str
+    strength: int = STRONG
+
+    def span(self, doc: Doc) -> Span:
+        return doc[self.start:self.end]
+
+
+# --- single-token names -----------------------------------------------------------------------------------
+
+_HAS_DIGIT = re.compile(r"\d")
+_NAME_WITH_DIGIT = re.compile(r"^[A-Za-z][A-Za-z0-9.\-_/+']*\d[A-Za-z0-9.\-_/+']*$|^[A-Za-z][A-Za-z0-9.\-_/+']*\d$")
+_CAMEL = re.compile(r"^[A-Z]?[a-z]+(?:[A-Z][A-Za-z]*)+$|^[A-Z]{2,}[a-z]+[A-Za-z]*$|^[a-z]+[A-Z][A-Za-z\-]*$")
+_HYPHEN_NAME = re.compile(r"^[A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+$")
+_ALLCAPS = re.compile(r"^[A-Z][A-Z0-9\-]{2,}s?$")
+_SIZE = re.compile(r"(?:^|[-_ ])\d+(?:\.\d+)?[BMKT](?:$|[-_])|\d+(?:\.\d+)?[bB]$|-(?:XXL|XL|Large|Base|Small|Tiny|Mini|Huge|Nano)\b", re.I)
+_VERSION = re.compile(r"^v?\d+(?:\.\d+)*[a-z]?$")
+_SIZE_TOKEN = re.compile(r"^\d+(?:\.\d+)?[BMKT]$|^\d+x\d+[BMKT]$")
+_NUMBERISH = re.compile(r"^[\d.,%x×\-+/:]+[A-Za-z]{0,2}$")
+_YEAR_OR_UNIT = re.compile(r"^\d+(?:st|nd|rd|th|s|D|d|K|k|x|X|M|B|ms|s|h|GB|MB|TB|px|Hz|kHz|fps|bit|bits)$")
+_ORDINAL_WORDS = re.compile(r"^(?:COVID-19|SARS-CoV-2|H\d{2,3}|A\d{2,3}|V\d{3}|RTX\d*|x86|ARM\d*|Q[1-4]|[A-Z]\d)$")
+
+
+def token_is_name_like(tok: Token, typing: Typing) -> bool:
+    """True for tokens shaped like a model/dataset/method name (``GPT-4``, ``ShearedLlama``, ``Uni-DAD``)."""
+    text = tok.text
+    if len(text) < 2 or text.lower() in typing.non_entities or text.lower() in typing.metric_words:
+        return False
+    if _NUMBERISH.match(text) or _YEAR_OR_UNIT.match(text) or _ORDINAL_WORDS.match(text):
+        return False
+    if _NAME_WITH_DIGIT.match(text) and sum(c.isalpha() for c in text) >= 2:
+        return True
+    return bool(_CAMEL.match(text) or _HYPHEN_NAME.match(text))
+
+
+def guess_name_label(text: str, typing: Typing) -> str | None:
+    """Type a bare name by its shape: sizes and model suffixes -> Model, benchmark suffixes -> Dataset."""
+    if _SIZE.search(text):
+        return "Model"
+    for suffix in typing.dataset_name_suffixes:
+        if text.endswith(suffix) and len(text) > len(suffix) + 1 and not (suffix == "K" and not _HAS_DIGIT.search(text)):
+            return "Dataset"
+    for suffix in typing.model_name_suffixes:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            return "Model"
+    return None
+
+
+def find_name_tokens(doc: Doc, typing: Typing) -> list[Candidate]:
+    """Name-shaped tokens, extended over following version/size tokens (``Llama 3.1 8B``, ``MultiWOZ 2.1``)."""
+    out: list[Candidate] = []
+    i = 0
+    n = len(doc)
+    while i < n:
+        tok = doc[i]
+        titled_word = tok.text[:1].isupper() and tok.text.isalpha() and not tok.is_sent_start
+        name_like = token_is_name_like(tok, typing)
+        if name_like or (titled_word and i + 1 < n and _VERSION.match(doc[i + 1].text) and "." in doc[i + 1].text + "."):
+            end = i + 1
+            while end < n and (_VERSION.match(doc[end].text) or _SIZE_TOKEN.match(doc[end].text)) and end - i < 4:
+                if _VERSION.match(doc[end].text) and len(doc[end].text) == 4 and doc[end].text.isdigit():
+                    break  # a year, not a version
+                end += 1
+            if not name_like and end == i + 1:
+                i += 1
+                continue
+            text = doc[i:end].text
+            label = guess_name_label(text, typing) or ("Model" if end > i + 1 and any(_SIZE_TOKEN.match(t.text) for t in doc[i + 1:end]) else None)
+            out.append(Candidate(i, end, label, text, "pattern:name-shape", STRONG))
+            i = end
+            continue
+        if _ALLCAPS.match(tok.text) and tok.text.lower() not in typing.non_entities and tok.text.lower() not in typing.metric_words:
+            out.append(Candidate(i, i + 1, guess_name_label(tok.text, typing), tok.text, "pattern:acronym", WEAK))
+        i += 1
+    return out
+
+
+# --- phrases with a typed head ------------------------------------------------------------------------------
+
+def _is_modifier(tok: Token, typing: Typing) -> bool:
+    t = tok.text
+    low = t.lower()
+    if low in typing.generic_modifiers or low in typing.task_heads or low in typing.metric_words:
+        return False
+    if tok.is_punct or tok.is_space or tok.like_num or not any(c.isalpha() for c in t):
+        return False
+    if low.endswith("ly") and len(low) > 4:      # adverbs
+        return False
+    return bool(re.match(r"^[A-Za-z][A-Za-z0-9\-']*$", t))
+
+
+def find_headed_phrases(doc: Doc, typing: Typing) -> list[Candidate]:
+    """Phrases ending in a typed head word.
+
+    * ``<Name tokens> dataset|benchmark|corpus`` -> Dataset (``the MATH benchmark`` gives ``MATH``; a
+      capitalised head such as ``Open LLM Leaderboard`` stays in the name);
+    * ``<modifiers> learning|distillation|pruning|...`` -> Technique (weak: kept when linked);
+    * ``<Capitalised words> Model|Network|Transformer`` -> Model.
+    """
+    out: list[Candidate] = []
+    for i, tok in enumerate(doc):
+        low = tok.text.lower()
+        if low in typing.dataset_heads:
+            j = i
+            while j > 0 and i - j < 4 and (doc[j - 1].text[:1].isupper() or token_is_name_like(doc[j - 1], typing)) \
+                    and doc[j - 1].text.lower() not in typing.generic_modifiers and not doc[j - 1].is_sent_start:
+                j -= 1
+            if j < i:
+                keep_head = tok.text[:1].isupper() and i - j >= 1 and all(t.text[:1].isupper() for t in doc[j:i])
+                end = i + 1 if keep_head else i
+                out.append(Candidate(j, end, "Dataset", doc[j:end].text, "pattern:dataset-head", STRONG))
+        elif low in typing.technique_heads or low in typing.model_heads:
+            j = i
+            while j > 0 and i - j < 3 and _is_modifier(doc[j - 1], typing):
+                j -= 1
+            if j == i:
+                continue
+            words = doc[j:i + 1]
+            capitalised = all(t.text[:1].isupper() for t in words) and not words[0].is_sent_start
+            if low in typing.model_heads and capitalised:
+                out.append(Candidate(j, i + 1, "Model" if low not in ("transformer", "transformers") else "Technique",
+                                     words.text, "pattern:model-head", STRONG))
+            elif low in typing.technique_heads or low in ("models", "networks", "transformers"):
+                strength = STRONG if capitalised else WEAK
+                out.append(Candidate(j, i + 1, "Technique", words.text, "pattern:technique-head", strength))
+    return out
+
+
+# --- acronym definitions ("Long Form (LF)") ----------------------------------------------------------------
+
+_SHORT_FORM = re.compile(r"^(?=.*[A-Z])[A-Za-z][A-Za-z0-9\-]{1,11}$")
+
+
+def acronym_letters(short: str) -> str:
+    """The letters of an acronym that long-form initials must contain, lower case (``LLMs`` -> ``llm``)."""
+    if re.search(r"[a-z]{3,}", short):          # CamelCase names: only the capitals are initials
+        letters = "".join(c for c in short if c.isupper())
+    else:
+        letters = "".join(c for c in short if c.isalpha())
+        if short.endswith("s") and short[:-1].replace("-", "").isupper():
+            letters = letters[:-1]
+    return letters.lower()
+
+
+def initials_match(words: list[str], short: str) -> bool:
+    """True when ``words`` read as the long form of ``short`` (first/last initials and all letters in order)."""
+    letters = acronym_letters(short)
+    if len(letters) < 2 or not words:
+        return False
+    parts = [p for w in words for p in re.split(r"[-/]", w) if p and p[0].isalnum()]
+    if not parts or parts[0][0].lower() != letters[0] or parts[-1][0].lower() != letters[-1]:
+        return False
+    return _subsequence(letters, "".join(p[0] for p in parts).lower())
+
+
+def find_acronyms(doc: Doc) -> list[tuple[Span, Span]]:
+    """Pairs (long form, short form) for ``Long Form (LF)`` and ``LF (Long Form)`` within a sentence.
+
+    The long form is the shortest run of words right before the bracket whose initials spell the
+    acronym (first and last letters anchored), as in Schwartz & Hearst's algorithm.
+    """
+    pairs: list[tuple[Span, Span]] = []
+    n = len(doc)
+    for i in range(1, n - 2):
+        if doc[i].text != "(":
+            continue
+        # Long Form (LF)
+        if doc[i + 2].text in (")", ",", ";") and _SHORT_FORM.match(doc[i + 1].text):
+            short = doc[i + 1:i + 2]
+            k_max = len(acronym_letters(short.text)) + 3
+            sent_start = doc[i].sent.start
+            for k in range(i - 1, max(sent_start, i - k_max) - 1, -1):
+                words = [t.text for t in doc[k:i]]
+                if any(t.is_punct and t.text not in ("-", "/") for t in doc[k:i]):
+                    break
+                if initials_match(words, short.text):
+                    pairs.append((doc[k:i], short))
+                    break
+            continue
+        # LF (Long Form)
+        if _SHORT_FORM.match(doc[i - 1].text):
+            short = doc[i - 1:i]
+            k_max = len(acronym_letters(short.text)) + 4
+            for k in range(i + 2, min(n, i + 1 + k_max) + 1):
+                if k >= n or doc[k].text == ")":
+                    if k < n and initials_match([t.text for t in doc[i + 1:k]], short.text):
+                        pairs.append((doc[i + 1:k], short))
+                    break
+    return pairs
+
+
+# --- names the paper introduces ---------------------------------------------------------------------------
+
+_GENERIC_TITLE_PREFIX = {"survey", "a survey", "position", "review", "tutorial", "overview", "technical report", "report", "case study", "perspective"}
+
+
+def title_prefix_name(title: str) -> str | None:
+    """The ``X`` of a ``X: subtitle`` title when it looks like a system name (short, capitalised)."""
+    m = re.match(r"^\s*([^:]{1,60}?)\s*:\s+\S", title)
+    if not m:
+        return None
+    name = m.group(1).strip().strip('"“”')
+    words = name.split()
+    if not (1 <= len(words) <= 4) or name.lower() in _GENERIC_TITLE_PREFIX:
+        return None
+    if not any(c.isupper() for c in name):
+        return None
+    if len(words) > 1 and words[0].lower().endswith("ing") and not token_has_inner_caps(words[0]):
+        return None   # "Growing Transformers: ..." is a headline (gerund), not a name
+    if len(words) > 2 and all(w[:1].isupper() for w in words) and not any(token_has_inner_caps(w) for w in words):
+        return None   # "Towards Better Models: ..." reads as a headline, not a name
+    return name
+
+
+def token_has_inner_caps(word: str) -> bool:
+    """True for ``DarwinLM``, ``eP-ALM``, ``GPT``: a capital after the first character or all capitals."""
+    return any(c.isupper() for c in word[1:]) or any(c.isdigit() for c in word)
+
+
+def long_form_in(text: str, short: str) -> str | None:
+    """Find the long form of acronym ``short`` among the words of ``text`` (e.g. a subtitle), or None.
+
+    >>> long_form_in("Improving Reasoning with Multi-Agent LLM Training", "MALT")
+    'Multi-Agent LLM Training'
+    """
+    letters = acronym_letters(short)
+    if len(letters) < 2:
+        return None
+    words = re.findall(r"[A-Za-z][A-Za-z0-9'’]*(?:-[A-Za-z0-9]+)*", text)
+    best: str | None = None
+    for i in range(len(words)):
+        for j in range(i + 1, min(len(words), i + len(letters) + 3) + 1):
+            if initials_match(words[i:j], short):
+                cand = " ".join(words[i:j])
+                if best is None or len(cand) < len(best):
+                    best = cand
+                break
+    return best
+
+
+def _subsequence(needle: str, hay: str) -> bool:
+    it = iter(hay)
+    return all(c in it for c in needle)

@@ -1,0 +1,146 @@
+"""spaCy pipeline components of kg: thin ``@Language.factory`` wrappers around pure functions.
+
+Components write their findings into ``doc.spans`` groups, so the extraction step reads one Doc:
+
+* ``kg_field_boundary``  sentence break between title and abstract (the text is ``title + "\\n\\n" + abstract``)
+* ``kg_gazetteer``       ``doc.spans["kg_gazetteer"]``: gazetteer hits (PhraseMatcher; data loaded at ``initialize``)
+* ``kg_candidates``      ``doc.spans["kg_candidates"]`` (name shapes, typed heads) and ``doc.spans["kg_acronyms"]``
+                         (long form, short form pairs: even index long, odd index short)
+* ``kg_cues``            ``doc.spans["kg_cues"]``: cue phrases of ``ontology/cues.json``, label = rule id
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterable
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from kg.nlp.candidates import STRONG, find_acronyms, find_headed_phrases, find_name_tokens
+from kg.nlp.rules import load_cues, load_typing
+
+FIELD_SEPARATOR = "\n\n"
+
+
+# --- title/abstract boundary ------------------------------------------------------------------------------
+
+@Language.factory("kg_field_boundary")
+def make_field_boundary(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    """Start a new sentence at the first token of the abstract."""
+
+    def field_boundary(doc: Doc) -> Doc:
+        sep = doc.text.find(FIELD_SEPARATOR)
+        if sep >= 0:
+            for tok in doc:
+                if tok.idx > sep and not tok.is_space:
+                    tok.is_sent_start = True
+                    break
+        return doc
+
+    return field_boundary
+
+
+# --- gazetteer --------------------------------------------------------------------------------------------
+
+class GazetteerMatcher:
+    """Match gazetteer surface forms with two PhraseMatchers: exact case and lower case.
+
+    Short or acronym-like forms ("MATH", "SAM") match only with their exact case; long, distinctive
+    forms match whatever the case (policy: ``kg.gazetteer_data.surface_is_case_sensitive``).
+    The entries are loaded at ``initialize`` (or lazily on first call) from ``ontology/gazetteers``.
+    """
+
+    def __init__(self, nlp: Language, name: str, ontology: str | None = None) -> None:
+        self.nlp = nlp
+        self.name = name
+        self.ontology = Path(ontology) if ontology else None
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.ready = False
+
+    def initialize(self, get_examples: Callable[[], Iterable] | None = None, *, nlp: Language | None = None) -> None:
+        from kg.gazetteer_data import load_gazetteer, surface_is_case_sensitive
+
+        entries = load_gazetteer(self.ontology)
+        exact: dict[str, list[Doc]] = {}
+        folded: dict[str, list[Doc]] = {}
+        for entry in entries:
+            key = f"{entry.label}\t{entry.name}\t{entry.source}"
+            for surface in (entry.name, *entry.aliases):
+                target = exact if surface_is_case_sensitive(surface) else folded
+                target.setdefault(key, []).append(self.nlp.make_doc(surface))
+        for key, docs in exact.items():
+            self.exact.add(key, docs)
+        for key, docs in folded.items():
+            self.folded.add(key, docs)
+        self.ready = True
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not self.ready:
+            self.initialize()
+        spans = []
+        for matcher in (self.exact, self.folded):
+            for match_id, start, end in matcher(doc):
+                label, canonical, source = self.nlp.vocab.strings[match_id].split("\t")
+                spans.append(Span(doc, start, end, label=label, kb_id=canonical, span_id=f"gazetteer:{source}"))
+        doc.spans["kg_gazetteer"] = sorted(spans, key=lambda s: (s.start, -s.end, s.label_))
+        return doc
+
+
+@Language.factory("kg_gazetteer", default_config={"ontology": None})
+def make_gazetteer(nlp: Language, name: str, ontology: str | None) -> GazetteerMatcher:
+    """Gazetteer matcher component (see ``GazetteerMatcher``)."""
+    return GazetteerMatcher(nlp, name, ontology)
+
+
+# --- rule-based candidates ---------------------------------------------------------------------------------
+
+@Language.factory("kg_candidates")
+def make_candidates(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    """Names no list knows: name-shaped tokens, typed-head phrases, acronym definitions."""
+    typing = load_typing()
+
+    def candidates(doc: Doc) -> Doc:
+        spans = []
+        for cand in [*find_name_tokens(doc, typing), *find_headed_phrases(doc, typing)]:
+            spans.append(Span(doc, cand.start, cand.end, label=cand.label or "", kb_id=cand.canonical,
+                              span_id=f"{cand.rule}|{'strong' if cand.strength == STRONG else 'weak'}"))
+        doc.spans["kg_candidates"] = spans
+        pairs = []
+        for long_span, short_span in find_acronyms(doc):
+            pairs.extend((long_span, short_span))
+        doc.spans["kg_acronyms"] = pairs
+        return doc
+
+    return candidates
+
+
+# --- cue phrases -------------------------------------------------------------------------------------------
+
+class CueMatcher:
+    """Find linking cue phrases (``ontology/cues.json``) with one case-insensitive PhraseMatcher."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        cues = load_cues()
+        groups: dict[str, list[str]] = {rule.id: list(rule.phrases) for rule in cues.rules}
+        groups["block.negation"] = list(cues.negation)
+        groups["block.parity"] = list(cues.parity)
+        groups["own.subject"] = list(cues.own_subject)
+        groups["introduce"] = list(cues.introduce_cues)
+        for rule_id, phrases in groups.items():
+            self.matcher.add(rule_id, [nlp.make_doc(p) for p in phrases])
+        self.vocab = nlp.vocab
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = [Span(doc, s, e, label=self.vocab.strings[m]) for m, s, e in self.matcher(doc)]
+        doc.spans["kg_cues"] = sorted(spans, key=lambda s: (s.start, -s.end, s.label_))
+        return doc
+
+
+@Language.factory("kg_cues")
+def make_cues(nlp: Language, name: str) -> CueMatcher:
+    """Cue phrase matcher component (see ``CueMatcher``)."""
+    return CueMatcher(nlp, name)

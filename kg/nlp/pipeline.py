@@ -1,0 +1,43 @@
+"""Build the spaCy pipeline: blank English (default) or an installed pretrained pipeline, plus kg's components."""
+
+from __future__ import annotations
+
+import spacy
+from spacy.language import Language
+
+import kg.nlp.components  # noqa: F401  (registers the factories)
+from kg.nlp.tokenizer import customize_tokenizer
+
+SPECIAL_CASES = ("al.", "vs.", "Fig.", "Figs.", "Eq.", "Eqs.", "Sec.", "approx.", "resp.", "cf.", "w.r.t.", "wrt.", "etc.)", "ca.")
+
+
+def build_nlp(spacy_model: str | None = None) -> Language:
+    """Return the extraction pipeline.
+
+    Parameters
+    ----------
+    spacy_model : str, optional
+        Name of an installed spaCy pipeline (e.g. ``en_core_web_sm``) to use instead of blank English; its
+        tagger/parser run before kg's components. Nothing is downloaded: a missing model is an error.
+
+    Examples
+    --------
+    >>> nlp = build_nlp()
+    >>> nlp.pipe_names
+    ['sentencizer', 'kg_field_boundary', 'kg_gazetteer', 'kg_candidates', 'kg_cues']
+    """
+    if spacy_model:
+        nlp = spacy.load(spacy_model, exclude=["ner", "lemmatizer", "textcat"])
+        if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
+            nlp.add_pipe("sentencizer", first=True)
+    else:
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+    customize_tokenizer(nlp)
+    for case in SPECIAL_CASES:
+        nlp.tokenizer.add_special_case(case, [{"ORTH": case}])
+    nlp.add_pipe("kg_field_boundary")
+    nlp.add_pipe("kg_gazetteer")
+    nlp.add_pipe("kg_candidates")
+    nlp.add_pipe("kg_cues")
+    return nlp

@@ -1,0 +1,130 @@
+"""Step 3 — resolve: merge duplicate papers and resolve entity surface forms into nodes across papers.
+
+Papers: records with the same normalised title are one paper (its sources are merged).
+
+Entities: a mention's identity is the fold key of its paper-level canonical name (``kg.extraction.names.fold``:
+case, hyphens, spaces and plural folded; acronyms already mapped to the long form the paper defines).
+Across papers, a bare acronym (``MCTS``) joins the long form (``Monte Carlo Tree Search``) when the papers
+that define it agree on one long form; an acronym defined differently by different papers stays apart.
+The node name is the most frequent canonical spelling (gazetteer names win); every other surface form is
+kept as an alias; the label is the majority label (gazetteer labels win).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from kg.extraction.names import fold
+from kg.records import Extraction, normalize_title
+
+LABEL_ORDER = ("Model", "Dataset", "Technique")
+
+
+@dataclass
+class EntityNode:
+    """A resolved entity: stable id, display name, label, aliases and the papers that name it."""
+
+    id: str
+    name: str
+    label: str
+    aliases: list[str]
+    papers: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Resolution:
+    """Output of the resolve step: deduplicated papers and their extractions, entities, and a name lookup."""
+
+    papers: dict[str, dict]                        # paper id -> merged paper metadata
+    extractions: dict[str, Extraction]             # paper id -> the extraction used for that paper
+    entities: dict[str, EntityNode]                # entity id -> node
+    key_to_entity: dict[str, str]                  # fold key -> entity id
+
+    def entity_of(self, canonical: str) -> EntityNode | None:
+        """The entity node a paper-level canonical name resolved to."""
+        eid = self.key_to_entity.get(fold(canonical))
+        return self.entities.get(eid) if eid else None
+
+
+def merge_papers(extractions: list[Extraction]) -> tuple[dict[str, dict], dict[str, Extraction]]:
+    """Collapse extractions of the same paper (same normalised title); the first one read is kept."""
+    papers: dict[str, dict] = {}
+    chosen: dict[str, Extraction] = {}
+    by_title: dict[str, str] = {}
+    for ex in extractions:
+        key = normalize_title(ex.paper["title"])
+        pid = by_title.get(key)
+        if pid is None:
+            pid = ex.paper["id"]
+            by_title[key] = pid
+            papers[pid] = {k: v for k, v in ex.paper.items() if k != "line"}
+            papers[pid]["sources"] = sorted(set(ex.paper.get("sources", [])))
+            chosen[pid] = ex
+            continue
+        merged = papers[pid]
+        merged["sources"] = sorted(set(merged["sources"]) | set(ex.paper.get("sources", [])))
+        for k, v in ex.paper.items():
+            if k not in merged and k != "line" and v:
+                merged[k] = v
+    return papers, chosen
+
+
+def _acronym_expansions(extractions: dict[str, Extraction]) -> dict[str, str]:
+    """Acronym fold key -> long-form fold key, for acronyms every defining paper expands the same way."""
+    seen: dict[str, set[str]] = defaultdict(set)
+    for ex in extractions.values():
+        for short, long_form in ex.acronyms.items():
+            seen[fold(short)].add(fold(long_form))
+    return {short: next(iter(longs)) for short, longs in seen.items() if len(longs) == 1}
+
+
+def resolve_entities(papers: dict[str, dict], extractions: dict[str, Extraction]) -> Resolution:
+    """Resolve every mention of every paper to an ``EntityNode``."""
+    expansions = _acronym_expansions(extractions)
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    labels: dict[str, Counter] = defaultdict(Counter)
+    gazetteer_names: dict[str, Counter] = defaultdict(Counter)
+    gazetteer_labels: dict[str, Counter] = defaultdict(Counter)
+    surfaces: dict[str, set[str]] = defaultdict(set)
+    paper_sets: dict[str, set[str]] = defaultdict(set)
+
+    def node_key(canonical: str) -> str:
+        key = fold(canonical)
+        return expansions.get(key, key)
+
+    for pid in sorted(extractions):
+        for m in extractions[pid].mentions:
+            key = node_key(m.canonical)
+            spellings[key][m.canonical] += 1
+            labels[key][m.label] += 1
+            if m.rule.startswith("gazetteer"):
+                gazetteer_names[key][m.canonical] += 1
+                gazetteer_labels[key][m.label] += 1
+            surfaces[key].update((m.text, m.canonical))
+            paper_sets[key].add(pid)
+
+    def pick(counter: Counter) -> str:
+        return sorted(counter.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
+
+    entities: dict[str, EntityNode] = {}
+    key_to_entity: dict[str, str] = {}
+    for key in sorted(spellings):
+        name = pick(gazetteer_names[key]) if gazetteer_names[key] else pick(spellings[key])
+        label_counts = gazetteer_labels[key] or labels[key]
+        label = sorted(label_counts.items(), key=lambda kv: (-kv[1], LABEL_ORDER.index(kv[0])))[0][0]
+        eid = f"ent:{key}"
+        aliases = sorted({s for s in surfaces[key] if s != name})
+        entities[eid] = EntityNode(eid, name, label, aliases, paper_sets[key])
+        key_to_entity[key] = eid
+    for short, long_key in expansions.items():
+        if long_key in key_to_entity:
+            key_to_entity.setdefault(short, key_to_entity[long_key])
+    return Resolution(papers, extractions, entities, key_to_entity)
+
+
+def resolve(extractions: list[Extraction]) -> Resolution:
+    """Run paper merging then entity resolution."""
+    papers, chosen = merge_papers(extractions)
+    res = resolve_entities(papers, chosen)
+    return res
