@@ -1,6 +1,59 @@
-"""`kg export`: placeholder registration until its issue lands (the module is owned by that issue's work)."""
+"""`kg export GRAPH_JSON --format cypher|neo4j-admin-csv|gexf|cytoscape --out PATH`: bulk exports of the graph."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+from kg.errors import KgError
+
+# format name -> exporter module under kg.exporters
+MODULES = {
+    "cypher": "kg.exporters.cypher_script",
+    "neo4j-admin-csv": "kg.exporters.neo4j_admin_csv",
+    "gexf": "kg.exporters.gexf",
+    "cytoscape": "kg.exporters.cytoscape",
+}
 
 
 def register(sub) -> None:
-    """Register nothing yet."""
-    return None
+    """Add ``kg export``."""
+    p = sub.add_parser(
+        "export",
+        help="export graph.json as a Cypher script, neo4j-admin CSVs, GEXF or Cytoscape JSON",
+        description="Write GRAPH_JSON in another format: 'cypher' (a MERGE script that recreates the graph), "
+                    "'neo4j-admin-csv' (a folder of CSVs for `neo4j-admin database import full`), "
+                    "'gexf' (Gephi) or 'cytoscape' (Cytoscape.js JSON). Output is deterministic.",
+    )
+    p.add_argument("graph_json", type=Path, metavar="GRAPH_JSON", help="graph.json written by kg build")
+    p.add_argument("--format", required=True, choices=sorted(MODULES), help="output format")
+    p.add_argument("--out", type=Path, required=True,
+                   help="output file (a folder for neo4j-admin-csv)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read the graph and write the chosen format; prints the written paths."""
+    from kg.graphio import load_graph
+
+    if not args.graph_json.is_file():
+        raise KgError(f"{args.graph_json}: no such file")
+    try:
+        G = load_graph(args.graph_json)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise KgError(f"{args.graph_json}: not a kg graph.json ({type(exc).__name__}: {exc})") from None
+    if args.format != "neo4j-admin-csv" and args.out.is_dir():
+        raise KgError(f"{args.out}: is a folder; --out names a file for --format {args.format}")
+    if args.format != "neo4j-admin-csv":
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+    exporter = importlib.import_module(MODULES[args.format])
+    try:
+        paths = exporter.export(G, args.out, source=str(args.graph_json))
+    except OSError as exc:
+        raise KgError(f"{args.out}: {exc.strerror}") from None
+    if not args.quiet:
+        for path in paths:
+            print(path, file=sys.stdout)
+    return 0

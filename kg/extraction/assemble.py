@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc
 
 from kg.extraction.introduced import Introduced, introduced_names, macro_tokens
@@ -14,6 +16,10 @@ from kg.records import Extraction, Mention, Relation
 
 FALLBACK_DATASET_RULE = "use.dataset-in-own-sentence"
 FALLBACK_DATASET_CONFIDENCE = 0.55
+TITLE_RULE = "use.title"
+TITLE_CONFIDENCE = 0.7
+KIND_OF_RULE = "extend.kind-of"
+KIND_OF_CONFIDENCE = 0.7
 
 
 def doc_text(title: str, abstract: str) -> str:
@@ -21,8 +27,31 @@ def doc_text(title: str, abstract: str) -> str:
     return title + FIELD_SEPARATOR + abstract
 
 
+def kind_of_links(doc: Doc, sent, mentions: list[DocMention], own_keys: set[str], typing: Typing) -> list[Link]:
+    """"we propose X, a <entity> framework" / "a novel <entity> method": the contribution is a kind of <entity>.
+
+    The entity must sit right before a generic head noun (method, framework, scheme...) in an indefinite
+    noun phrase ("a", "an", optionally one adjective) after an introduce cue in the same sentence.
+    """
+    intro_cues = [c for c in doc.spans.get("kg_cues", []) if c.label_ == "introduce" and sent.start <= c.start < sent.end]
+    if not intro_cues:
+        return []
+    first = min(c.start for c in intro_cues)
+    links = []
+    for m in mentions:
+        if m.start <= first or m.key in own_keys or m.label != "Technique" or m.end >= sent.end:
+            continue
+        if doc[m.end].text.lower() not in typing.generic_heads:
+            continue
+        before = [t.text.lower() for t in doc[max(sent.start, m.start - 2):m.start]]
+        if "a" in before or "an" in before:
+            links.append(Link("EXTENDS", m, sent.text.strip(), KIND_OF_RULE, KIND_OF_CONFIDENCE))
+    return links
+
+
 def _attach_introduced(doc: Doc, mentions: list[DocMention], intros: list[Introduced], title_end: int) -> list[DocMention]:
-    """Make sure every introduced name has a mention with its canonical name and label."""
+    """Give every occurrence of an introduced name (or its aliases, or a ``\\sysname`` macro) a mention
+    with the introduced canonical name and label, so sentences about the paper's own system are recognised."""
     by_key: dict[str, Introduced] = {}
     for intro in intros:
         for surface in (intro.canonical, *intro.aliases):
@@ -31,19 +60,15 @@ def _attach_introduced(doc: Doc, mentions: list[DocMention], intros: list[Introd
         intro = by_key.get(m.key) or by_key.get(fold(m.text))
         if intro is not None:
             m.canonical, m.label, m.weak = intro.canonical, intro.label, False
-    present = {m.key for m in mentions}
     taken = {i for m in mentions for i in range(m.start, m.end)}
     for intro in intros:
-        if fold(intro.canonical) in present:
-            continue
-        for surface in (*intro.aliases, intro.canonical):
-            pos = doc.text.find(surface)
-            span = doc.char_span(pos, pos + len(surface), alignment_mode="expand") if pos >= 0 else None
-            if span is not None and not any(i in taken for i in range(span.start, span.end)):
-                mentions = [m for m in mentions if m.end <= span.start or m.start >= span.end]
+        for surface in sorted({intro.canonical, *intro.aliases}, key=len, reverse=True):
+            for match in re.finditer(r"(?<![\w-])" + re.escape(surface) + r"(?![\w-])", doc.text):
+                span = doc.char_span(match.start(), match.end())
+                if span is None or any(i in taken for i in range(span.start, span.end)):
+                    continue
                 mentions.append(DocMention(span.start, span.end, span.text, intro.label, intro.canonical, intro.rule))
                 taken.update(range(span.start, span.end))
-                break
     if intros:
         primary = intros[0]
         for i in macro_tokens(doc):
@@ -73,8 +98,14 @@ def extract_doc(doc: Doc, paper: dict, typing: Typing, cues: Cues) -> Extraction
     for sent in doc.sents:
         is_title = sent.start_char < title_end
         sent_mentions = [m for m in mentions if sent.start <= m.start < sent.end]
-        found = link_sentence(doc, sent, sent_mentions, cue_spans, cues, own_keys, is_title)
+        found = link_sentence(doc, sent, sent_mentions, cue_spans, cues, own_keys, is_title, title)
+        found.extend(kind_of_links(doc, sent, sent_mentions, own_keys, typing))
         linked = {id(link.mention) for link in found}
+        if is_title:
+            for m in sent_mentions:
+                if not m.weak and id(m) not in linked and m.key not in own_keys and m.rule.startswith(("gazetteer", "acronym")):
+                    found.append(Link("USES", m, sent.text.strip(), TITLE_RULE, TITLE_CONFIDENCE))
+                    linked.add(id(m))
         own = is_title or any(c.label_ in ("own.subject", "introduce") and sent.start <= c.start < sent.end for c in cue_spans)
         if own:
             for m in sent_mentions:
@@ -87,8 +118,10 @@ def extract_doc(doc: Doc, paper: dict, typing: Typing, cues: Cues) -> Extraction
     out_mentions: list[Mention] = []
     for m in kept:
         span = doc[m.start:m.end]
-        field, start, end = _field_offsets(span.start_char, span.end_char, title_end)
-        out_mentions.append(Mention(m.text, field, start, end, m.label, m.canonical, m.rule))
+        inner = max(span.text.find(m.text), 0)
+        field, start, end = _field_offsets(span.start_char + inner, span.start_char + inner + len(m.text), title_end)
+        original = paper[field][start:end]          # clean-up is length-preserving: report the text as read
+        out_mentions.append(Mention(original, field, start, end, m.label, m.canonical, m.rule))
 
     relations: list[Relation] = [
         Relation("INTRODUCES", intro.canonical, intro.evidence, intro.rule, 0.9 if intro.rule.endswith("title-prefix") else 0.8)

@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from kg.extraction.mentions import DocMention
 from kg.extraction.names import clean_surface, fold
-from kg.nlp.candidates import guess_name_label, long_form_in, title_prefix_name, token_is_name_like
+from kg.nlp.candidates import guess_name_label, is_acronym_like, long_form_in, title_prefix_name, token_is_name_like
 from kg.nlp.rules import Typing
 
 _PREPOSITIONS = {"of", "for", "with", "via", "by", "in", "on", "to", "through", "from", "using", "towards", "toward", "at", "and", "as", "that", "which", "is", "are", "beyond", "without", "under", "into", "over"}
@@ -62,11 +62,11 @@ def from_title(title: str, abstract_acronyms: dict[str, str], typing: Typing) ->
     if not prefix:
         return None
     subtitle = title.split(":", 1)[1]
-    long_form = abstract_acronyms.get(prefix) or long_form_in(subtitle, prefix)
+    long_form = abstract_acronyms.get(prefix) or (long_form_in(subtitle, prefix) if is_acronym_like(prefix) else None)
     aliases: tuple[str, ...] = ()
     if not long_form and "-" in prefix:
         first = prefix.split("-")[0]
-        long_form = abstract_acronyms.get(first) or long_form_in(subtitle, first)
+        long_form = abstract_acronyms.get(first) or (long_form_in(subtitle, first) if is_acronym_like(first) else None)
         if long_form:
             aliases = (first,)
     label = head_label(_subtitle_head_words(subtitle), typing) or guess_name_label(prefix, typing) or "Technique"
@@ -83,6 +83,9 @@ def from_cues(doc: Doc, mentions: list[DocMention], typing: Typing) -> list[Intr
         if cue.label_ != "introduce":
             continue
         sent = cue.sent
+        if len(cue) == 1 and cue.text.lower() not in ("called", "dubbed", "named", "termed", "coined", "namely") and not any(
+                c.label_ == "own.subject" and sent.start <= c.start < sent.end for c in doc.spans["kg_cues"]):
+            continue   # a bare "presents" needs "we"/"this paper" in the sentence
         limit = min(sent.end, cue.end + 12)
         for i in range(cue.end, limit):
             tok = doc[i]
@@ -90,7 +93,8 @@ def from_cues(doc: Doc, mentions: list[DocMention], typing: Typing) -> list[Intr
                 break
             m = by_start.get(i)
             if m is not None:
-                if m.rule.startswith("gazetteer") or m.weak:
+                fresh_name = m.rule in ("pattern:capitalised", "pattern:acronym") and i - cue.end <= 1
+                if m.rule.startswith("gazetteer") or (m.weak and not fresh_name):
                     continue   # a known or generic entity is used, not introduced
                 label = _label_near(doc, m, cue.end, sent.end, typing) or m.label
                 found.append(Introduced(m.canonical, label, sent.text.strip(), "introduce.cue", (m.text,) if m.text != m.canonical else ()))

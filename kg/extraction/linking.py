@@ -20,7 +20,9 @@ from kg.nlp.rules import Cues
 NEGATION_WINDOW = 3
 # Tokens that may stand between two coordinated targets ("X, Y, as well as the Z").
 LIST_CONNECTORS = {",", "and", "or", "&", "/", "as", "well", "(", ")", "e.g.", "e.g.,", "i.e.", "including", "such", "the", "both", "either", "its", "their", "our", "newer", "recent", "larger", "strong", "several", "other", "models", "baselines"}
-LIST_GAP = 4
+LIST_GAP = 6
+CONNECTORS = {",", "and", "or", "&", "/", "as well as", "plus", "versus", "vs.", "vs"}
+POSSESSIVE = {"'s", "’s", "'"}
 
 
 @dataclass
@@ -55,8 +57,15 @@ def _explicit_subject(doc: Doc, cue: Span, mention_end: dict[int, DocMention], c
     return mention_end.get(i + 1) if i >= cue.sent.start else None
 
 
+def is_own(m: DocMention, own_keys: set[str], title: str) -> bool:
+    """Does ``m`` name the paper's own contribution? (an introduced name, or a new name the title carries)"""
+    if m.key in own_keys:
+        return True
+    return not m.rule.startswith(("gazetteer", "acronym")) and m.text[:1].isupper() and m.text in title
+
+
 def link_sentence(doc: Doc, sent: Span, mentions: list[DocMention], cue_spans: list[Span], cues: Cues,
-                  own_keys: set[str], is_title: bool) -> list[Link]:
+                  own_keys: set[str], is_title: bool, title: str = "") -> list[Link]:
     """Relations found in one sentence."""
     accepted = _accepted_cues(sent, cue_spans)
     labels = {c.start: c for c in accepted}
@@ -76,7 +85,7 @@ def link_sentence(doc: Doc, sent: Span, mentions: list[DocMention], cue_spans: l
             continue
         negated = any(c.label_ == "block.negation" and 0 <= cue.start - c.end <= NEGATION_WINDOW for c in accepted)
         subject = _explicit_subject(doc, cue, mention_end, cues)
-        background = subject is not None and subject.key not in own_keys
+        background = subject is not None and not is_own(subject, own_keys, title)
         targets = _walk_targets(doc, cue, sent, mention_at, labels, transparent, rule.max_gap if rule else 4, cues)
         for m in targets:
             if m.start in claimed or m.key in own_keys:
@@ -86,16 +95,36 @@ def link_sentence(doc: Doc, sent: Span, mentions: list[DocMention], cue_spans: l
                 continue
             if background and rule.relation in ("OUTPERFORMS", "EXTENDS"):
                 continue
-            links.append(Link(rule.relation, m, sent.text.strip(), rule.id, rule.confidence))
+            relation, rule_id = rule.relation, rule.id
+            if relation == "EXTENDS" and m.end < len(doc) and doc[m.end].text in POSSESSIVE:
+                relation, rule_id = "USES", rule.id + ".possessive"     # "improves X's accuracy" uses X
+            links.append(Link(relation, m, sent.text.strip(), rule_id, rule.confidence))
     return links
+
+
+APPOSITION_HEADS = {"model", "models", "baseline", "baselines", "method", "approach", "system", "llm", "agent", "variant"}
+
+
+def _appositive_name(doc: Doc, m: DocMention, sent: Span, mention_at: dict[int, DocMention]) -> DocMention | None:
+    """The name standing in apposition after ``m`` + a generic noun ("X model Y" -> Y), if any."""
+    j = m.end
+    while j < sent.end and j - m.end < 2 and doc[j].text.lower() in APPOSITION_HEADS:
+        j += 1
+    if j > m.end and j in mention_at:
+        return mention_at[j]
+    return None
 
 
 def _walk_targets(doc: Doc, cue: Span, sent: Span, mention_at: dict[int, DocMention], cue_at: dict[int, Span],
                   transparent: set[str], max_gap: int, cues: Cues) -> list[DocMention]:
-    """Mentions claimed by ``cue``: the first within ``max_gap`` tokens, then the ones coordinated with it."""
+    """Mentions claimed by ``cue``: the first within ``max_gap`` tokens, then the ones coordinated with it.
+
+    After a target, the walk goes on only through a connector ("," "and" "or"), after which a few
+    modifier tokens may precede the next target ("X and even a larger Y").
+    """
     targets: list[DocMention] = []
     i, gap = cue.end, 0
-    in_list = False
+    in_list, connected = False, False
     while i < sent.end:
         tok = doc[i]
         low = tok.text.lower()
@@ -106,11 +135,17 @@ def _walk_targets(doc: Doc, cue: Span, sent: Span, mention_at: dict[int, DocMent
             break
         m = mention_at.get(i)
         if m is not None:
+            appositive = _appositive_name(doc, m, sent, mention_at)
+            if appositive is not None:            # "the CUA model UI-TARS-1.5-7B": the name is the target
+                m = appositive
             targets.append(m)
-            i, gap, in_list = m.end, 0, True
+            i, gap, in_list, connected = m.end, 0, True, False
             continue
-        if in_list and low not in LIST_CONNECTORS:
-            break
+        if in_list:
+            if low in CONNECTORS:
+                connected, gap = True, 0
+            elif not connected and low not in LIST_CONNECTORS:
+                break
         gap += 1
         if gap > (LIST_GAP if in_list else max_gap):
             break

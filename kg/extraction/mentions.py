@@ -98,7 +98,10 @@ def select_mentions(doc: Doc, typing: Typing, title_end: int) -> tuple[list[DocM
             proposals.append((1, tok.i, tok.i + 1, label, canonical, "acronym:short-form", False))
     for span in doc.spans.get("kg_candidates", []):
         rule, strength = span.id_.split("|")
-        weak = strength == "weak" or (rule in ("pattern:technique-head", "pattern:model-head") and span.start_char < title_end)
+        in_title = span.start_char < title_end
+        if in_title and rule == "pattern:capitalised":
+            continue                        # every title word is capitalised
+        weak = strength == "weak" or (in_title and rule in ("pattern:technique-head", "pattern:model-head", "pattern:dataset-head"))
         if span.text in not_entities:
             continue
         proposals.append((2 if weak else 1, span.start, span.end, span.label_ or None, span.text, rule, weak))
@@ -121,7 +124,8 @@ def select_mentions(doc: Doc, typing: Typing, title_end: int) -> tuple[list[DocM
             continue
         for i in range(start, end):
             taken[i] = True
-        chosen.append(DocMention(start, end, text, final_label, canonical, rule, weak))
+        broad = canonical.lower() in typing.broad_terms or text.lower() in typing.broad_terms
+        chosen.append(DocMention(start, end, text, final_label, canonical, rule, weak or broad))
     chosen.sort(key=lambda m: m.start)
     acronym_map = {s: v[2] for s, v in short_forms.items()}
     return chosen, acronym_map

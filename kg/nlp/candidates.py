@@ -49,15 +49,36 @@ _ORDINAL_WORDS = re.compile(r"^(?:COVID-19|SARS-CoV-2|H\d{2,3}|A\d{2,3}|V\d{3}|R
 
 
 def token_is_name_like(tok: Token, typing: Typing) -> bool:
-    """True for tokens shaped like a model/dataset/method name (``GPT-4``, ``ShearedLlama``, ``Uni-DAD``)."""
+    """True for tokens shaped like a model/dataset/method name (``GPT-4``, ``ShearedLlama``, ``Uni-DAD``).
+
+    Hyphenated words count only when a part has two capitals or a digit (``LLM-Pruner``, ``UI-TARS``), so
+    title-case compounds such as ``Zero-Shot`` or ``Self-Improving`` are not names.
+    """
     text = tok.text
     if len(text) < 2 or text.lower() in typing.non_entities or text.lower() in typing.metric_words:
         return False
     if _NUMBERISH.match(text) or _YEAR_OR_UNIT.match(text) or _ORDINAL_WORDS.match(text):
         return False
+    if "-" in text:
+        parts = [p for p in text.split("-") if p]
+        return any(c.isupper() for c in text) and any(
+            sum(c.isupper() for c in p) >= 2 or (any(c.isdigit() for c in p) and any(c.isalpha() for c in text)) for p in parts)
     if _NAME_WITH_DIGIT.match(text) and sum(c.isalpha() for c in text) >= 2:
         return True
-    return bool(_CAMEL.match(text) or _HYPHEN_NAME.match(text))
+    return bool(_CAMEL.match(text))
+
+
+def token_is_capitalised_word(tok: Token, typing: Typing) -> bool:
+    """A capitalised ordinary word in mid-sentence (``Adamerging``, ``WebShop`` is caught as CamelCase instead)."""
+    text = tok.text
+    if tok.is_sent_start or len(text) < 4 or not text[0].isupper() or not text[1:].islower() or not text.isalpha():
+        return False
+    if tok.i > 0 and tok.doc[tok.i - 1].text in (".", ":", "\"", "“", "?", "!", "(", "\n\n"):
+        return False
+    for j in (tok.i - 1, tok.i + 1):         # part of a capitalised phrase ("Large Language Models"): not a lone name
+        if 0 <= j < len(tok.doc) and tok.doc[j].text[:1].isupper() and tok.doc[j].text.isalpha():
+            return False
+    return text.lower() not in typing.capitalised_common and text.lower() not in typing.non_entities
 
 
 def guess_name_label(text: str, typing: Typing) -> str | None:
@@ -98,21 +119,33 @@ def find_name_tokens(doc: Doc, typing: Typing) -> list[Candidate]:
             continue
         if _ALLCAPS.match(tok.text) and tok.text.lower() not in typing.non_entities and tok.text.lower() not in typing.metric_words:
             out.append(Candidate(i, i + 1, guess_name_label(tok.text, typing), tok.text, "pattern:acronym", WEAK))
+        elif token_is_capitalised_word(tok, typing):
+            out.append(Candidate(i, i + 1, None, tok.text, "pattern:capitalised", WEAK))
         i += 1
     return out
 
 
 # --- phrases with a typed head ------------------------------------------------------------------------------
 
+_NOMINAL_ING = {"learning", "training", "reasoning", "matching", "sampling", "scaling", "pooling", "routing", "ranking",
+                "embedding", "encoding", "decoding", "clustering", "masking", "prompting", "merging", "tuning", "hashing",
+                "filtering", "labeling", "labelling", "modeling", "modelling", "planning", "tracking", "stopping", "pruning"}
+
+
 def _is_modifier(tok: Token, typing: Typing) -> bool:
+    """Can ``tok`` premodify a head word in a method name? (no POS tags: shape and word lists decide)."""
     t = tok.text
     low = t.lower()
-    if low in typing.generic_modifiers or low in typing.task_heads or low in typing.metric_words:
+    if low in typing.generic_modifiers or low in typing.task_heads or low in typing.metric_words or low in typing.generic_heads:
         return False
     if tok.is_punct or tok.is_space or tok.like_num or not any(c.isalpha() for c in t):
         return False
     if low.endswith("ly") and len(low) > 4:      # adverbs
         return False
+    if "-" not in low and low.endswith("ing") and low not in _NOMINAL_ING:   # verbs: "constructing", "enabling"
+        return False
+    if "-" not in low and low.endswith("s") and not low.endswith(("ss", "us", "is", "ics", "ous")) and t.islower():
+        return False                             # plurals and verbs: "implements", "reaches"
     return bool(re.match(r"^[A-Za-z][A-Za-z0-9\-']*$", t))
 
 
@@ -147,7 +180,7 @@ def find_headed_phrases(doc: Doc, typing: Typing) -> list[Candidate]:
             if low in typing.model_heads and capitalised:
                 out.append(Candidate(j, i + 1, "Model" if low not in ("transformer", "transformers") else "Technique",
                                      words.text, "pattern:model-head", STRONG))
-            elif low in typing.technique_heads or low in ("models", "networks", "transformers"):
+            elif low in typing.technique_heads or low in ("networks", "transformers"):
                 strength = STRONG if capitalised else WEAK
                 out.append(Candidate(j, i + 1, "Technique", words.text, "pattern:technique-head", strength))
     return out
@@ -268,3 +301,9 @@ def long_form_in(text: str, short: str) -> str | None:
 def _subsequence(needle: str, hay: str) -> bool:
     it = iter(hay)
     return all(c in it for c in needle)
+
+
+def is_acronym_like(name: str) -> bool:
+    """Mostly capitals (``MALT``, ``eP-ALM``, ``SPA-RL``), unlike CamelCase names (``DarwinLM``, ``FooPrune``)."""
+    letters = [c for c in name if c.isalpha()]
+    return len(letters) >= 2 and sum(c.isupper() for c in letters) / len(letters) >= 0.6

@@ -54,6 +54,9 @@ class Typing:
     metric_words: frozenset[str]
     non_entities: frozenset[str]
     generic_modifiers: frozenset[str]
+    generic_heads: frozenset[str]
+    broad_terms: frozenset[str]
+    capitalised_common: frozenset[str]
 
 
 def _read(path: Path) -> dict:
@@ -98,4 +101,7 @@ def load_typing(root: Path | None = None) -> Typing:
         metric_words=low("metric_words"),
         non_entities=low("non_entities"),
         generic_modifiers=low("generic_modifiers"),
+        generic_heads=low("generic_heads"),
+        broad_terms=low("broad_terms"),
+        capitalised_common=low("capitalised_common"),
     )

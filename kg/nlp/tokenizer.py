@@ -29,6 +29,7 @@ def customize_tokenizer(nlp: Language) -> Language:
     infixes = [p for p in nlp.Defaults.infixes if _HYPHEN_BETWEEN_LETTERS not in p and p != _DIGIT_OPERATOR_DIGIT]
     suffixes = [p for p in nlp.Defaults.suffixes if not p.startswith(_UNITS_AFTER_DIGITS)]
     suffixes.append("%")
+    suffixes.append(r"(?<=[A-Z0-9])\.")      # "MobileNetV3-S." ends a sentence; the name is "MobileNetV3-S"
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     return nlp

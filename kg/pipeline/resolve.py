@@ -6,8 +6,10 @@ Entities: a mention's identity is the fold key of its paper-level canonical name
 case, hyphens, spaces and plural folded; acronyms already mapped to the long form the paper defines).
 Across papers, a bare acronym (``MCTS``) joins the long form (``Monte Carlo Tree Search``) when the papers
 that define it agree on one long form; an acronym defined differently by different papers stays apart.
-The node name is the most frequent canonical spelling (gazetteer names win); every other surface form is
-kept as an alias; the label is the majority label (gazetteer labels win).
+The node name is the form most papers use: per paper, the long form when the paper defines the acronym,
+else the surface form as written (ties: the longer form); the gazetteer's canonical name and every other
+surface form are kept as aliases, so search and Cypher find the node by any of them. The label is the
+majority label (gazetteer labels win).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from kg.extraction.names import fold
+from kg.extraction.names import clean_surface, fold
 from kg.records import Extraction, normalize_title
 
 LABEL_ORDER = ("Model", "Dataset", "Technique")
@@ -94,15 +96,20 @@ def resolve_entities(papers: dict[str, dict], extractions: dict[str, Extraction]
         return expansions.get(key, key)
 
     for pid in sorted(extractions):
+        display: dict[str, str] = {}
         for m in extractions[pid].mentions:
             key = node_key(m.canonical)
-            spellings[key][m.canonical] += 1
+            form = m.canonical if m.rule.startswith(("acronym", "introduce")) else clean_surface(m.text)
+            if key not in display or m.rule.startswith(("acronym", "introduce")):
+                display[key] = form
             labels[key][m.label] += 1
             if m.rule.startswith("gazetteer"):
                 gazetteer_names[key][m.canonical] += 1
                 gazetteer_labels[key][m.label] += 1
-            surfaces[key].update((m.text, m.canonical))
+            surfaces[key].update((clean_surface(m.text), m.canonical))
             paper_sets[key].add(pid)
+        for key, form in display.items():
+            spellings[key][form] += 1
 
     def pick(counter: Counter) -> str:
         return sorted(counter.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
@@ -110,7 +117,7 @@ def resolve_entities(papers: dict[str, dict], extractions: dict[str, Extraction]
     entities: dict[str, EntityNode] = {}
     key_to_entity: dict[str, str] = {}
     for key in sorted(spellings):
-        name = pick(gazetteer_names[key]) if gazetteer_names[key] else pick(spellings[key])
+        name = pick(spellings[key])
         label_counts = gazetteer_labels[key] or labels[key]
         label = sorted(label_counts.items(), key=lambda kv: (-kv[1], LABEL_ORDER.index(kv[0])))[0][0]
         eid = f"ent:{key}"

@@ -1,0 +1,169 @@
+"""Turn graph nodes and edges into rows of Neo4j-storable properties.
+
+Neo4j properties are scalars or homogeneous lists of scalars. So: ``None`` values are dropped, dicts (and
+lists holding dicts, ``None`` or mixed types) are JSON-encoded, lists of one scalar type stay lists, and NaN
+or infinite floats become strings. The rows are what both the loader and the exporters write.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any, Iterator
+
+import networkx as nx
+
+from kg.errors import KgError
+from kg.schema import NODE_LABELS, RELATION_TYPES
+
+# List properties merged as sets on re-load (aliases of one entity found by several corpora).
+UNION_LIST_PROPS = ("aliases", "sources")
+# Edge attributes that are identity or structure, not stored as relationship properties.
+EDGE_STRUCTURAL = ("source", "target", "type")
+
+
+def to_property(value: Any) -> Any:
+    """Return ``value`` as a Neo4j property value, or ``None`` to mean "drop it".
+
+    Examples
+    --------
+    >>> to_property(["a", "b"]), to_property({"b": 1, "a": 2}), to_property(None)
+    (['a', 'b'], '{"a": 2, "b": 1}', None)
+    >>> to_property([1, "x"])
+    '[1, "x"]'
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool) or isinstance(value, (int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, (list, tuple)):
+        items = list(value)
+        kinds = {type(v) for v in items}
+        if not items or (len(kinds) == 1 and kinds <= {str, int, float, bool}
+                         and all(not isinstance(v, float) or math.isfinite(v) for v in items)):
+            return items
+        return json.dumps(items, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, (set, frozenset)):
+        return to_property(sorted(value, key=str))
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def properties(attrs: dict, skip: tuple[str, ...] = ()) -> dict:
+    """Storable properties of an attribute dict, keys sorted, ``None`` dropped.
+
+    Examples
+    --------
+    >>> properties({"b": None, "a": 1.5, "type": "USES"}, skip=("type",))
+    {'a': 1.5}
+    """
+    out = {}
+    for key in sorted(attrs):
+        if key in skip:
+            continue
+        value = to_property(attrs[key])
+        if value is not None:
+            out[str(key)] = value
+    return out
+
+
+def node_label(node_id: str, attrs: dict, source: str = "graph") -> str:
+    """The node's contract label, checked against the schema (it is put in Cypher as a label)."""
+    label = attrs.get("label")
+    if label not in NODE_LABELS:
+        raise KgError(f"{source}: node {node_id!r} has label {label!r}; expected one of {', '.join(NODE_LABELS)}")
+    return label
+
+
+def edge_type(u: str, v: str, attrs: dict, source: str = "graph") -> str:
+    """The edge's relation type, checked against the schema (it is put in Cypher as a type)."""
+    rel = attrs.get("type")
+    if rel not in RELATION_TYPES:
+        raise KgError(f"{source}: edge {u!r}->{v!r} has type {rel!r}; expected one of {', '.join(RELATION_TYPES)}")
+    return rel
+
+
+def node_rows(G: nx.MultiDiGraph, source: str = "graph") -> dict[str, list[dict]]:
+    """Node rows grouped by label: ``{label: [{"id", "props", "aliases", "sources"}, ...]}`` sorted by id.
+
+    ``props`` excludes the union lists, which the loader merges separately.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph(); G.add_node("ent:x", label="Model", name="X", aliases=["x"])
+    >>> node_rows(G)["Model"]
+    [{'id': 'ent:x', 'props': {'id': 'ent:x', 'label': 'Model', 'name': 'X'}, 'aliases': ['x'], 'sources': []}]
+    """
+    grouped: dict[str, list[dict]] = {label: [] for label in NODE_LABELS}
+    for node_id in sorted(G.nodes, key=str):
+        attrs = dict(G.nodes[node_id])
+        label = node_label(str(node_id), attrs, source)
+        attrs["id"] = str(node_id)
+        props = properties(attrs, skip=UNION_LIST_PROPS)
+        row = {"id": str(node_id), "props": props}
+        for key in UNION_LIST_PROPS:
+            value = to_property(attrs.get(key))
+            row[key] = [str(v) for v in value] if isinstance(value, list) else ([value] if value else [])
+        grouped[label].append(row)
+    return {label: rows for label, rows in grouped.items() if rows}
+
+
+def edge_rows(G: nx.MultiDiGraph, source: str = "graph") -> dict[str, list[dict]]:
+    """Edge rows grouped by type: ``{type: [{"source", "target", "paper", "props"}, ...]}``, sorted.
+
+    The identity of a relationship in Neo4j is (source id, target id, type, paper); when several graph
+    edges share it, the last one (in key order) wins.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph(); G.add_edge("p", "ent:x", type="USES", paper="p", confidence=0.9)
+    0
+    >>> edge_rows(G)["USES"]
+    [{'source': 'p', 'target': 'ent:x', 'paper': 'p', 'props': {'confidence': 0.9, 'key': 0, 'paper': 'p'}}]
+    """
+    grouped: dict[str, dict[tuple, dict]] = {}
+    for u, v, key, attrs in sorted(G.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), str(e[2]))):
+        rel = edge_type(str(u), str(v), attrs, source)
+        paper = attrs.get("paper")
+        paper = "" if paper is None else str(paper)
+        props = properties({**attrs, "key": key, "paper": paper}, skip=EDGE_STRUCTURAL)
+        grouped.setdefault(rel, {})[(str(u), str(v), paper)] = {
+            "source": str(u), "target": str(v), "paper": paper, "props": props,
+        }
+    return {rel: [rows[k] for k in sorted(rows)] for rel, rows in sorted(grouped.items())}
+
+
+def expected_counts(G: nx.MultiDiGraph) -> dict[str, int]:
+    """Node count per label and relationship count per type that a load of ``G`` must produce.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph(); G.add_node("p", label="Paper"); G.add_node("m", label="Model")
+    >>> G.add_edge("p", "m", type="MENTIONS", paper="p")
+    0
+    >>> expected_counts(G)
+    {'Model': 1, 'Paper': 1, 'MENTIONS': 1}
+    """
+    counts: dict[str, int] = {}
+    for label, rows in sorted(node_rows(G).items()):
+        counts[label] = len(rows)
+    for rel, rows in edge_rows(G).items():
+        counts[rel] = len(rows)
+    return counts
+
+
+def iter_batches(rows: list, size: int) -> Iterator[list]:
+    """Consecutive slices of ``rows`` of at most ``size`` items.
+
+    Examples
+    --------
+    >>> [len(b) for b in iter_batches(list(range(5)), 2)]
+    [2, 2, 1]
+    """
+    if size < 1:
+        raise KgError(f"batch size must be at least 1, got {size}")
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]

@@ -1,0 +1,170 @@
+"""Each rule family on small self-written examples, positive and negative."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.api import build_graph_from_papers, default_nlp, extract_paper
+from kg.extraction.names import fold
+
+
+def rels(title: str, abstract: str) -> set[tuple[str, str]]:
+    """(type, folded target) pairs: a gazetteer may give the canonical form ("Mistral 7B" for "Mistral-7B")."""
+    return {(r.type, fold(r.target)) for r in extract_paper(title, abstract).relations}
+
+
+def mentions(title: str, abstract: str) -> dict[str, tuple[str, str]]:
+    return {m.text: (m.label, m.canonical) for m in extract_paper(title, abstract).mentions}
+
+
+# --- tokenizer and clean-up ---------------------------------------------------------------------------------
+
+def test_model_names_stay_one_token() -> None:
+    doc = default_nlp()("We tune Llama-2-7B, Qwen2.5-14B-Instruct and GPT-4o-mini on GSM8K.")
+    assert {"Llama-2-7B", "Qwen2.5-14B-Instruct", "GPT-4o-mini", "GSM8K"} <= {t.text for t in doc}
+
+
+def test_urls_are_not_entities_and_offsets_hold() -> None:
+    abstract = "We release code at https://github.com/acme/GPT-9 and fine-tune Mistral-7B on MMLU."
+    ex = extract_paper("A Study", abstract)
+    assert all("github" not in m.text for m in ex.mentions)
+    for m in ex.mentions:
+        assert ex.paper[m.field][m.start:m.end] == m.text
+
+
+# --- NER: acronyms, name shapes, typing -----------------------------------------------------------------------
+
+def test_acronym_definition_maps_short_form_to_long_form() -> None:
+    ms = mentions("A Planner", "We combine Monte Carlo Tree Search (MCTS) with value networks; MCTS is run at test time.")
+    assert ms["MCTS"] == ("Technique", "Monte Carlo Tree Search")
+    assert ms["Monte Carlo Tree Search"][1] == "Monte Carlo Tree Search"
+
+
+def test_task_acronyms_are_not_entities() -> None:
+    ms = mentions("A Study", "Text-to-speech (TTS) systems are slow. We study TTS latency with FastSpeech2.")
+    assert "TTS" not in ms and "FastSpeech2" in ms
+
+
+def test_size_suffix_types_a_model_and_benchmark_head_types_a_dataset() -> None:
+    ms = mentions("A Study", "We fine-tune Zorblax-13B and evaluate it on the Quux benchmark.")
+    assert ms["Zorblax-13B"][0] == "Model"
+    assert ms["Quux"][0] == "Dataset"
+
+
+def test_titlecase_compounds_are_not_names() -> None:
+    ms = mentions("Zero-Shot Self-Improving Reasoners", "We study Zero-Shot transfer with Self-Improving agents.")
+    assert "Zero-Shot" not in ms and "Self-Improving" not in ms
+
+
+# --- introduced names -----------------------------------------------------------------------------------------
+
+def test_title_prefix_is_introduced_and_typed_by_the_subtitle() -> None:
+    r = rels("DarwinLM: Evolutionary Structured Pruning of Large Language Models", "We prune models.")
+    assert ("INTRODUCES", fold("DarwinLM")) in r
+    ms = mentions("QuuxBench: A Benchmark for Long-Context Retrieval", "We present QuuxBench.")
+    assert ms["QuuxBench"][0] == "Dataset"
+
+
+def test_title_acronym_is_expanded_from_the_subtitle() -> None:
+    r = rels("eP-ALM: Efficient Perceptual Augmentation of Language Models", "We adapt models.")
+    assert ("INTRODUCES", fold("Efficient Perceptual Augmentation of Language Models")) in r
+
+
+def test_names_after_introduce_cues() -> None:
+    r = rels("Better Agents", "In this paper, we introduce Zephyrus, a new benchmark of 3K web tasks.")
+    assert ("INTRODUCES", fold("Zephyrus")) in r
+    assert mentions("Better Agents", "In this paper, we introduce Zephyrus, a new benchmark of 3K web tasks.")["Zephyrus"][0] == "Dataset"
+
+
+def test_headline_titles_introduce_nothing() -> None:
+    r = rels("Growing Transformers: Modular Composition", "We study how to grow models.")
+    assert not [x for x in r if x[0] == "INTRODUCES"]
+
+
+def test_latex_macro_refers_to_the_introduced_name() -> None:
+    ms = mentions("FooPrune: Fast Pruning", r"We propose \sysname, which prunes Llama-2-7B.")
+    assert ms[r"\sysname"][1] == "FooPrune"
+
+
+# --- linking --------------------------------------------------------------------------------------------------
+
+def test_outperforms_with_coordination_and_evaluation_dataset() -> None:
+    r = rels("A Method", "Our method outperforms GPT-4 and Llama-2-70B on GSM8K.")
+    assert {("OUTPERFORMS", fold("GPT-4")), ("OUTPERFORMS", fold("Llama-2-70B")), ("USES", fold("GSM8K"))} <= r
+
+
+@pytest.mark.parametrize("sentence", [
+    "Our model does not outperform GPT-4 on MMLU.",
+    "Our model fails to surpass GPT-4 on MMLU.",
+    "Our model performs on par with GPT-4 on MMLU.",
+    "Our model is comparable to GPT-4 on MMLU.",
+])
+def test_negation_and_parity_are_not_outperforms(sentence: str) -> None:
+    assert not [x for x in rels("A Model", sentence) if x[0] == "OUTPERFORMS"]
+
+
+def test_background_comparisons_are_not_the_papers_claim() -> None:
+    r = rels("A Study", "Prior work shows that GPT-4 outperforms Llama-2-7B. We then fine-tune Mistral-7B.")
+    assert ("OUTPERFORMS", fold("Llama-2-7B")) not in r
+    assert ("USES", fold("Mistral-7B")) in r
+
+
+def test_the_introduced_name_as_subject_is_the_paper() -> None:
+    r = rels("Zorblax: Fast Decoding", "Zorblax consistently outperforms Medusa and EAGLE.")
+    assert {("OUTPERFORMS", fold("Medusa")), ("OUTPERFORMS", fold("EAGLE"))} <= r
+
+
+def test_appositive_name_is_the_target() -> None:
+    r = rels("A Model", "Our 7B model surpasses the strong baseline Llama-2-13B by 5%.")
+    assert ("OUTPERFORMS", fold("Llama-2-13B")) in r
+
+
+def test_extends_cues() -> None:
+    assert ("EXTENDS", fold("Low-Rank Adaptation")) in rels("A Method", "We extend LoRA to convolutional networks.")
+    assert ("EXTENDS", fold("Direct Preference Optimization")) in rels("A Method", "Our approach builds on DPO and removes the reference model.")
+
+
+def test_kind_of_extends() -> None:
+    r = rels("Better Labels", "We propose Tutti, a self-training method that refines pseudo-labels.")
+    assert ("EXTENDS", fold("self-training")) in r
+
+
+def test_possessive_after_improves_is_uses() -> None:
+    r = rels("A Method", "Our method is simple, improving Llama-2-7B's accuracy from 10% to 40%.")
+    assert ("USES", fold("Llama-2-7B")) in r and ("EXTENDS", fold("Llama-2-7B")) not in r
+
+
+def test_uses_cues() -> None:
+    r = rels("A Method", "We fine-tune Mistral-7B on UltraFeedback. Experiments on ImageNet and CIFAR-10 confirm it.")
+    assert {("USES", fold("Mistral-7B")), ("USES", fold("UltraFeedback")), ("USES", fold("ImageNet")), ("USES", fold("CIFAR-10"))} <= r
+
+
+def test_broad_classes_need_a_link() -> None:
+    assert not mentions("A Survey", "Large language models are popular. Benchmarks keep growing.")
+    r = rels("A Method", "We fine-tune large language models with a new loss.")
+    assert ("USES", fold("large language models")) in r
+
+
+# --- resolution -------------------------------------------------------------------------------------------------
+
+def test_surface_variants_resolve_to_one_node() -> None:
+    G = build_graph_from_papers([
+        ("Paper One", "We fine-tune Llama-2-7B on GSM8K."),
+        ("Paper Two", "We fine-tune LLaMA 2 7B on GSM8K."),
+        ("Paper Three", "We fine-tune Llama2-7b on GSM8K."),
+    ])
+    llama = [n for n, d in G.nodes(data=True) if fold(d["name"]) == fold("Llama-2-7B")]
+    assert len(llama) == 1
+    assert len({d["paper"] for _, _, d in G.in_edges(llama[0], data=True)}) == 3
+    assert {"LLaMA 2 7B", "Llama2-7b"} <= set(G.nodes[llama[0]]["aliases"]) | {G.nodes[llama[0]]["name"]}
+
+
+def test_acronym_and_long_form_resolve_across_papers() -> None:
+    G = build_graph_from_papers([
+        ("Planner One", "We use Monte Carlo Tree Search (MCTS) to plan."),
+        ("Planner Two", "We use MCTS to plan over proofs."),
+    ])
+    nodes = [n for n, d in G.nodes(data=True) if d["label"] != "Paper" and "mcts" in {fold(a) for a in [d["name"], *d["aliases"]]}]
+    assert len(nodes) == 1
+    assert G.nodes[nodes[0]]["name"] == "Monte Carlo Tree Search"
+    assert G.nodes[nodes[0]]["paper_count"] == 2

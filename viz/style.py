@@ -1,0 +1,77 @@
+"""Visual encoding of the graph contract: colour and shape per node label, colour per relation type.
+
+One table, read by the page builder (node/edge styling) and by the page itself (legend and filters),
+so that the legend can never disagree with what is drawn. The palette is Okabe-Ito, which stays
+distinguishable for the common forms of colour blindness.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kg.schema import NODE_LABELS, RELATION_TYPES
+
+
+@dataclass(frozen=True)
+class NodeStyle:
+    """How nodes of one label are drawn: fill colour, border colour and vis-network shape."""
+
+    color: str
+    border: str
+    shape: str
+
+
+@dataclass(frozen=True)
+class EdgeStyle:
+    """How edges of one relation type are drawn: colour, dashed or not, and line width."""
+
+    color: str
+    dashes: bool
+    width: float
+
+
+NODE_STYLES: dict[str, NodeStyle] = {
+    "Paper": NodeStyle(color="#b8c2cc", border="#5f6b77", shape="square"),
+    "Model": NodeStyle(color="#0072b2", border="#004a75", shape="dot"),
+    "Dataset": NodeStyle(color="#e69f00", border="#9a6a00", shape="diamond"),
+    "Technique": NodeStyle(color="#009e73", border="#006a4d", shape="triangle"),
+}
+#: Style for a label outside the contract (drawn, never silently dropped).
+UNKNOWN_NODE_STYLE = NodeStyle(color="#dddddd", border="#888888", shape="dot")
+
+EDGE_STYLES: dict[str, EdgeStyle] = {
+    "INTRODUCES": EdgeStyle(color="#56b4e9", dashes=False, width=1.5),
+    "USES": EdgeStyle(color="#8c8c8c", dashes=False, width=1.0),
+    "OUTPERFORMS": EdgeStyle(color="#d55e00", dashes=False, width=2.0),
+    "EXTENDS": EdgeStyle(color="#cc79a7", dashes=False, width=2.0),
+    "MENTIONS": EdgeStyle(color="#d9d9d9", dashes=True, width=0.6),
+}
+UNKNOWN_EDGE_STYLE = EdgeStyle(color="#bbbbbb", dashes=True, width=0.6)
+
+# The tables must cover the contract; a new label or relation in ontology/schema.json fails loudly here.
+assert set(NODE_STYLES) == set(NODE_LABELS), "viz.style.NODE_STYLES out of sync with ontology/schema.json"
+assert set(EDGE_STYLES) == set(RELATION_TYPES), "viz.style.EDGE_STYLES out of sync with ontology/schema.json"
+
+
+def node_style(label: str) -> NodeStyle:
+    """Return the style of nodes labelled ``label`` (a neutral style for labels outside the contract).
+
+    Examples
+    --------
+    >>> node_style("Model").shape
+    'dot'
+    >>> node_style("Nonsense").color
+    '#dddddd'
+    """
+    return NODE_STYLES.get(label, UNKNOWN_NODE_STYLE)
+
+
+def edge_style(rel_type: str) -> EdgeStyle:
+    """Return the style of edges of type ``rel_type`` (a neutral dashed style for unknown types).
+
+    Examples
+    --------
+    >>> edge_style("OUTPERFORMS").color
+    '#d55e00'
+    """
+    return EDGE_STYLES.get(rel_type, UNKNOWN_EDGE_STYLE)
