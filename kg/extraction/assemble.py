@@ -16,6 +16,8 @@ from kg.records import Extraction, Mention, Relation
 
 FALLBACK_DATASET_RULE = "use.dataset-in-own-sentence"
 FALLBACK_DATASET_CONFIDENCE = 0.55
+FALLBACK_ENTITY_RULE = "use.entity-in-own-sentence"
+FALLBACK_ENTITY_CONFIDENCE = 0.45
 TITLE_RULE = "use.title"
 TITLE_CONFIDENCE = 0.7
 KIND_OF_RULE = "extend.kind-of"
@@ -106,11 +108,16 @@ def extract_doc(doc: Doc, paper: dict, typing: Typing, cues: Cues) -> Extraction
                 if not m.weak and id(m) not in linked and m.key not in own_keys and m.rule.startswith(("gazetteer", "acronym")):
                     found.append(Link("USES", m, sent.text.strip(), TITLE_RULE, TITLE_CONFIDENCE))
                     linked.add(id(m))
-        own = is_title or any(c.label_ in ("own.subject", "introduce") and sent.start <= c.start < sent.end for c in cue_spans)
+        own = is_title or any(c.label_ in ("own.subject", "introduce") and sent.start <= c.start < sent.end for c in cue_spans) \
+            or any(m.key in own_keys for m in sent_mentions)
         if own:
+            # No cue claimed it, but the sentence speaks of the paper's own work: a named entity there is used
+            # (lower confidence; datasets in such sentences are almost always evaluation data).
             for m in sent_mentions:
-                if m.label == "Dataset" and not m.weak and id(m) not in linked and m.key not in own_keys:
-                    found.append(Link("USES", m, sent.text.strip(), FALLBACK_DATASET_RULE, FALLBACK_DATASET_CONFIDENCE))
+                if not m.weak and id(m) not in linked and m.key not in own_keys:
+                    rule, conf = ((FALLBACK_DATASET_RULE, FALLBACK_DATASET_CONFIDENCE) if m.label == "Dataset"
+                                  else (FALLBACK_ENTITY_RULE, FALLBACK_ENTITY_CONFIDENCE))
+                    found.append(Link("USES", m, sent.text.strip(), rule, conf))
         links.extend(found)
 
     linked_keys = {link.mention.key for link in links}

@@ -99,11 +99,48 @@ def from_cues(doc: Doc, mentions: list[DocMention], typing: Typing) -> list[Intr
                 label = _label_near(doc, m, cue.end, sent.end, typing) or m.label
                 found.append(Introduced(m.canonical, label, sent.text.strip(), "introduce.cue", (m.text,) if m.text != m.canonical else ()))
                 break
+            bare = _bare_name_after_cue(doc, i, cue.end, sent.end)
+            if bare is not None:
+                end = bare
+                label = _label_near(doc, None, cue.end, sent.end, typing, at=(i, end)) or guess_name_label(doc[i:end].text, typing) or "Technique"
+                found.append(Introduced(clean_surface(doc[i:end].text), label, sent.text.strip(), "introduce.cue"))
+                break
             if token_is_name_like(tok, typing) and tok.text[:1].isupper():
                 end = i + 1
                 label = _label_near(doc, None, cue.end, sent.end, typing, at=(i, end)) or guess_name_label(tok.text, typing) or "Technique"
                 found.append(Introduced(clean_surface(tok.text), label, sent.text.strip(), "introduce.cue"))
                 break
+    return found
+
+
+def _bare_name_after_cue(doc: Doc, i: int, cue_end: int, sent_end: int) -> int | None:
+    """End of a capitalised name right after the cue and closed by "," or "(" ("we propose Mutual-Taught, a ...")."""
+    if i != cue_end or not doc[i].text[:1].isupper() or not doc[i].text[:1].isalpha():
+        return None
+    for j in range(i + 1, min(sent_end, i + 5)):
+        if doc[j].text in (",", "("):
+            return j
+        if not (doc[j].text[:1].isupper() or doc[j].text in ("-", "of", "for")):
+            return None
+    return None
+
+
+def from_appositions(doc: Doc, mentions: list[DocMention], typing: Typing) -> list[Introduced]:
+    """"... and train StepRM, a 7B reward model ..." in a sentence about the paper's own work: a new name defined
+    by an indefinite appositive is what the paper introduces."""
+    cues = doc.spans.get("kg_cues", [])
+    found = []
+    for m in mentions:
+        if m.weak or m.rule.startswith(("gazetteer", "acronym")) or m.end + 2 >= len(doc):
+            continue
+        if doc[m.end].text != "," or doc[m.end + 1].text.lower() not in ("a", "an"):
+            continue
+        sent = doc[m.start].sent
+        if not any(c.label_ == "own.subject" and sent.start <= c.start < sent.end for c in cues):
+            continue
+        label = head_label([t.text for t in doc[m.end + 2:min(sent.end, m.end + 10)]], typing)
+        if label is not None:
+            found.append(Introduced(m.canonical, label, sent.text.strip(), "introduce.appositive"))
     return found
 
 
@@ -123,7 +160,7 @@ def introduced_names(doc: Doc, title: str, mentions: list[DocMention], acronyms:
     out: list[Introduced] = []
     seen: set[str] = set()
     title_intro = from_title(title, acronyms, typing)
-    for intro in ([title_intro] if title_intro else []) + from_cues(doc, mentions, typing):
+    for intro in ([title_intro] if title_intro else []) + from_cues(doc, mentions, typing) + from_appositions(doc, mentions, typing):
         keys = {fold(intro.canonical), *(fold(a) for a in intro.aliases)}
         if keys & seen:
             continue

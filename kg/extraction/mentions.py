@@ -61,11 +61,11 @@ def acronym_table(doc: Doc, gazetteer: dict[tuple[int, int], Span], typing: Typi
             label, canonical = hit.label_, hit.kb_id_
             if fold(canonical) == fold(short):      # the gazetteer knows the acronym only: show the long form
                 canonical = long_text
-        elif is_non_entity(long_text, typing):
-            label, canonical = None, long_text
+        elif is_non_entity(long_text, typing) and not re.search(r"[a-z]{2,}", short):
+            label, canonical = None, long_text    # "text-to-speech (TTS)": a task; CamelCase "AgenticLU" is a name
         else:
             label, canonical = label_from_head(long_text, typing), long_text
-            if label is None and sum(w[:1].isupper() for w in long_text.split()) >= 2:
+            if label is None and (sum(w[:1].isupper() for w in long_text.split()) >= 2 or re.search(r"[a-z]{2,}", short)):
                 label = "Technique"
         table.setdefault(short, (long_span, label, canonical))
     return table
@@ -119,6 +119,8 @@ def select_mentions(doc: Doc, typing: Typing, title_end: int) -> tuple[list[DocM
             continue
         if re.fullmatch(r"[\d\W_]+", canonical):
             continue
+        if end < len(doc) and doc[end].text.lower() in typing.metric_followers and not rule.startswith("gazetteer"):
+            continue                        # "CLIP-I score": a metric
         final_label = label or type_candidate(doc, span, None, typing)
         if final_label not in ("Model", "Dataset", "Technique"):
             continue

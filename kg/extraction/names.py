@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_DOT_ZERO_VERSION = re.compile(r"(?<=\d)\.0\b(?!\.\d)")
 
 
 def fold(name: str) -> str:
@@ -17,8 +18,10 @@ def fold(name: str) -> str:
     True
     >>> fold("Transformers")
     'transformer'
+    >>> fold("AlpacaEval 2.0") == fold("AlpacaEval-2")
+    True
     """
-    key = _NON_ALNUM.sub("", unicodedata.normalize("NFKC", name).lower())
+    key = _NON_ALNUM.sub("", _DOT_ZERO_VERSION.sub("", unicodedata.normalize("NFKC", name).lower()))
     if len(key) > 4 and key.endswith("s") and not key.endswith("ss"):
         key = key[:-1]
     return key

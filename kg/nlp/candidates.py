@@ -57,7 +57,7 @@ def token_is_name_like(tok: Token, typing: Typing) -> bool:
     text = tok.text
     if len(text) < 2 or text.lower() in typing.non_entities or text.lower() in typing.metric_words:
         return False
-    if _NUMBERISH.match(text) or _YEAR_OR_UNIT.match(text) or _ORDINAL_WORDS.match(text):
+    if _NUMBERISH.match(text) or _YEAR_OR_UNIT.match(text) or _ORDINAL_WORDS.match(text) or text[0].isdigit():
         return False
     if "-" in text:
         parts = [p for p in text.split("-") if p]
@@ -112,9 +112,14 @@ def find_name_tokens(doc: Doc, typing: Typing) -> list[Candidate]:
             if not name_like and end == i + 1:
                 i += 1
                 continue
-            text = doc[i:end].text
+            start = i
+            if name_like and i > 0 and not doc[i - 1].is_sent_start and doc[i - 1].text.isalpha() \
+                    and doc[i - 1].text[:1].isupper() and doc[i - 1].text.lower() not in typing.generic_modifiers \
+                    and not (out and out[-1].end == i) and (len(tok.text) <= 4 or tok.text[:1].islower()):
+                start = i - 1                     # "Command R7B", "OpenAI o1": a short code after a capitalised word
+            text = doc[start:end].text
             label = guess_name_label(text, typing) or ("Model" if end > i + 1 and any(_SIZE_TOKEN.match(t.text) for t in doc[i + 1:end]) else None)
-            out.append(Candidate(i, end, label, text, "pattern:name-shape", STRONG))
+            out.append(Candidate(start, end, label, text, "pattern:name-shape", STRONG))
             i = end
             continue
         if _ALLCAPS.match(tok.text) and tok.text.lower() not in typing.non_entities and tok.text.lower() not in typing.metric_words:
@@ -255,11 +260,16 @@ _GENERIC_TITLE_PREFIX = {"survey", "a survey", "position", "review", "tutorial",
 
 
 def title_prefix_name(title: str) -> str | None:
-    """The ``X`` of a ``X: subtitle`` title when it looks like a system name (short, capitalised)."""
-    m = re.match(r"^\s*([^:]{1,60}?)\s*:\s+\S", title)
+    """The ``X`` of a ``X: subtitle`` title when it looks like a system name (short, capitalised).
+
+    A subtitle that opens with an article ("X Y Z: A Multimodal Dataset for ...") describes the prefix, so
+    even a plain title-case prefix is a name; otherwise such a prefix reads as a headline and is refused.
+    """
+    m = re.match(r"^\s*([^:]{1,60}?)\s*:\s+(\S.*)$", title)
     if not m:
         return None
     name = m.group(1).strip().strip('"“”')
+    appositive = re.match(r"(?:A|An|The)\s", m.group(2)) is not None
     words = name.split()
     if not (1 <= len(words) <= 4) or name.lower() in _GENERIC_TITLE_PREFIX:
         return None
@@ -267,7 +277,7 @@ def title_prefix_name(title: str) -> str | None:
         return None
     if len(words) > 1 and words[0].lower().endswith("ing") and not token_has_inner_caps(words[0]):
         return None   # "Growing Transformers: ..." is a headline (gerund), not a name
-    if len(words) > 2 and all(w[:1].isupper() for w in words) and not any(token_has_inner_caps(w) for w in words):
+    if len(words) > 2 and not appositive and all(w[:1].isupper() for w in words) and not any(token_has_inner_caps(w) for w in words):
         return None   # "Towards Better Models: ..." reads as a headline, not a name
     return name
 

@@ -36,7 +36,13 @@ def build_nlp(spacy_model: str | None = None) -> Language:
     customize_tokenizer(nlp)
     for case in SPECIAL_CASES:
         nlp.tokenizer.add_special_case(case, [{"ORTH": case}])
-    nlp.add_pipe("kg_field_boundary")
+    # A parsed Doc refuses new sentence starts, so the title/abstract break goes before the component that sets
+    # sentences (the parser and senter respect boundaries already set); blank English: after the sentencizer.
+    setter = next((name for name in ("parser", "senter") if name in nlp.pipe_names), None)
+    if setter:
+        nlp.add_pipe("kg_field_boundary", before=setter)
+    else:
+        nlp.add_pipe("kg_field_boundary")
     nlp.add_pipe("kg_gazetteer")
     nlp.add_pipe("kg_candidates")
     nlp.add_pipe("kg_cues")

@@ -57,6 +57,7 @@ class Typing:
     generic_heads: frozenset[str]
     broad_terms: frozenset[str]
     capitalised_common: frozenset[str]
+    metric_followers: frozenset[str]
 
 
 def _read(path: Path) -> dict:
@@ -104,4 +105,5 @@ def load_typing(root: Path | None = None) -> Typing:
         generic_heads=low("generic_heads"),
         broad_terms=low("broad_terms"),
         capitalised_common=low("capitalised_common"),
+        metric_followers=low("metric_followers"),
     )
