@@ -20,6 +20,8 @@ FALLBACK_ENTITY_RULE = "use.entity-in-own-sentence"
 FALLBACK_ENTITY_CONFIDENCE = 0.45
 TITLE_RULE = "use.title"
 TITLE_CONFIDENCE = 0.7
+TITLE_HEAD_RULE = "extend.title-head"
+TITLE_HEAD_CONFIDENCE = 0.6
 KIND_OF_RULE = "extend.kind-of"
 KIND_OF_CONFIDENCE = 0.7
 
@@ -27,6 +29,22 @@ KIND_OF_CONFIDENCE = 0.7
 def doc_text(title: str, abstract: str) -> str:
     """The text the pipeline processes for one paper (offsets of each field are recoverable)."""
     return title + FIELD_SEPARATOR + abstract
+
+
+def title_head_links(doc: Doc, sent, mentions: list[DocMention], own_keys: set[str], cues: Cues) -> list[Link]:
+    """"Efficient Dataset Distillation through ...", "Scaling Model Merging with ...": an entity modified at the
+    head of the title (before the first preposition) is what the paper extends."""
+    start = sent.start
+    colon = next((t.i for t in sent if t.text == ":"), None)
+    if colon is not None:
+        start = colon + 1
+    end = next((t.i for t in doc[start:sent.end] if t.text.lower() in cues.title_boundaries), sent.end)
+    links = []
+    for m in mentions:
+        if start < m.start and m.end <= end and not m.weak and m.key not in own_keys \
+                and doc[m.start - 1].text.lower() not in ("a", "an", "the"):
+            links.append(Link("EXTENDS", m, sent.text.strip(), TITLE_HEAD_RULE, TITLE_HEAD_CONFIDENCE))
+    return links
 
 
 def kind_of_links(doc: Doc, sent, mentions: list[DocMention], own_keys: set[str], typing: Typing) -> list[Link]:
@@ -104,6 +122,9 @@ def extract_doc(doc: Doc, paper: dict, typing: Typing, cues: Cues) -> Extraction
         found.extend(kind_of_links(doc, sent, sent_mentions, own_keys, typing))
         linked = {id(link.mention) for link in found}
         if is_title:
+            head = title_head_links(doc, sent, sent_mentions, own_keys, cues)
+            found.extend(head)
+            linked.update(id(link.mention) for link in head)
             for m in sent_mentions:
                 if not m.weak and id(m) not in linked and m.key not in own_keys and m.rule.startswith(("gazetteer", "acronym")):
                     found.append(Link("USES", m, sent.text.strip(), TITLE_RULE, TITLE_CONFIDENCE))

@@ -133,12 +133,17 @@ def from_appositions(doc: Doc, mentions: list[DocMention], typing: Typing) -> li
     for m in mentions:
         if m.weak or m.rule.startswith(("gazetteer", "acronym")) or m.end + 2 >= len(doc):
             continue
-        if doc[m.end].text != "," or doc[m.end + 1].text.lower() not in ("a", "an"):
-            continue
         sent = doc[m.start].sent
+        if doc[m.end].text == "," and doc[m.end + 1].text.lower() in ("a", "an"):
+            description = [t.text for t in doc[m.end + 2:min(sent.end, m.end + 10)]]       # "StepRM, a 7B reward model"
+        elif m.start >= 2 and doc[m.start - 1].text == "," and doc[m.end].text in (",", "(") and "our" in \
+                [t.text.lower() for t in doc[max(sent.start, m.start - 6):m.start - 1]]:
+            description = [t.text for t in doc[max(sent.start, m.start - 6):m.start - 1]][::-1]  # "our 8B policy model, X,"
+        else:
+            continue
         if not any(c.label_ == "own.subject" and sent.start <= c.start < sent.end for c in cues):
             continue
-        label = head_label([t.text for t in doc[m.end + 2:min(sent.end, m.end + 10)]], typing)
+        label = head_label(description, typing)
         if label is not None:
             found.append(Introduced(m.canonical, label, sent.text.strip(), "introduce.appositive"))
     return found

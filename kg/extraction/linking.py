@@ -20,7 +20,7 @@ from kg.nlp.rules import Cues
 NEGATION_WINDOW = 3
 # Tokens that may stand between two coordinated targets ("X, Y, as well as the Z").
 LIST_CONNECTORS = {",", "and", "or", "&", "/", "as", "well", "(", ")", "e.g.", "e.g.,", "i.e.", "including", "such", "the", "both", "either", "its", "their", "our", "newer", "recent", "larger", "strong", "several", "other", "models", "baselines"}
-LIST_GAP = 6
+LIST_GAP = 8
 CONNECTORS = {",", "and", "or", "&", "/", "as well as", "plus", "versus", "vs.", "vs"}
 POSSESSIVE = {"'s", "’s", "'"}
 

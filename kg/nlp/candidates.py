@@ -42,6 +42,7 @@ _HYPHEN_NAME = re.compile(r"^[A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+$")
 _ALLCAPS = re.compile(r"^[A-Z][A-Z0-9\-]{2,}s?$")
 _SIZE = re.compile(r"(?:^|[-_ ])\d+(?:\.\d+)?[BMKT](?:$|[-_])|\d+(?:\.\d+)?[bB]$|-(?:XXL|XL|Large|Base|Small|Tiny|Mini|Huge|Nano)\b", re.I)
 _VERSION = re.compile(r"^v?\d+(?:\.\d+)*[a-z]?$")
+_SHORT_CODE = re.compile(r"^[a-zA-Z]\d{1,2}(?:-[a-z]+)?$")        # o1, o3-mini, R1 (after "OpenAI", "DeepSeek")
 _SIZE_TOKEN = re.compile(r"^\d+(?:\.\d+)?[BMKT]$|^\d+x\d+[BMKT]$")
 _NUMBERISH = re.compile(r"^[\d.,%x×\-+/:]+[A-Za-z]{0,2}$")
 _YEAR_OR_UNIT = re.compile(r"^\d+(?:st|nd|rd|th|s|D|d|K|k|x|X|M|B|ms|s|h|GB|MB|TB|px|Hz|kHz|fps|bit|bits)$")
@@ -102,7 +103,8 @@ def find_name_tokens(doc: Doc, typing: Typing) -> list[Candidate]:
     while i < n:
         tok = doc[i]
         titled_word = tok.text[:1].isupper() and tok.text.isalpha() and not tok.is_sent_start
-        name_like = token_is_name_like(tok, typing)
+        name_like = token_is_name_like(tok, typing) or (
+            _SHORT_CODE.match(tok.text) is not None and i > 0 and doc[i - 1].text[:1].isupper() and doc[i - 1].text.isalpha())
         if name_like or (titled_word and i + 1 < n and _VERSION.match(doc[i + 1].text) and "." in doc[i + 1].text + "."):
             end = i + 1
             while end < n and (_VERSION.match(doc[end].text) or _SIZE_TOKEN.match(doc[end].text)) and end - i < 4:
@@ -113,8 +115,9 @@ def find_name_tokens(doc: Doc, typing: Typing) -> list[Candidate]:
                 i += 1
                 continue
             start = i
-            if name_like and i > 0 and not doc[i - 1].is_sent_start and doc[i - 1].text.isalpha() \
-                    and doc[i - 1].text[:1].isupper() and doc[i - 1].text.lower() not in typing.generic_modifiers \
+            if name_like and i > 0 and doc[i - 1].text.isalpha() and doc[i - 1].text[:1].isupper() \
+                    and doc[i - 1].text.lower() not in typing.generic_modifiers \
+                    and doc[i - 1].text.lower() not in typing.capitalised_common - {"openai", "google", "meta", "microsoft", "deepmind", "anthropic", "alibaba", "nvidia"} \
                     and not (out and out[-1].end == i) and (len(tok.text) <= 4 or tok.text[:1].islower()):
                 start = i - 1                     # "Command R7B", "OpenAI o1": a short code after a capitalised word
             text = doc[start:end].text

@@ -34,6 +34,7 @@ class Cues:
     introduce_cues: tuple[str, ...]
     transparent: tuple[str, ...]
     subject_skip: frozenset[str]
+    title_boundaries: frozenset[str]
 
     def rule(self, rule_id: str) -> CueRule | None:
         """The rule with this id, or None (blockers and markers are not rules)."""
@@ -83,6 +84,7 @@ def load_cues(root: Path | None = None) -> Cues:
         introduce_cues=tuple(data["introduce_cues"]),
         transparent=tuple(data.get("transparent", [])),
         subject_skip=frozenset(data.get("subject_skip", [])),
+        title_boundaries=frozenset(data.get("title_boundaries", [])),
     )
 
 

@@ -89,6 +89,7 @@ def resolve_entities(papers: dict[str, dict], extractions: dict[str, Extraction]
     gazetteer_names: dict[str, Counter] = defaultdict(Counter)
     gazetteer_labels: dict[str, Counter] = defaultdict(Counter)
     surfaces: dict[str, set[str]] = defaultdict(set)
+    literal: dict[str, Counter] = defaultdict(Counter)     # form -> papers whose text has it verbatim
     paper_sets: dict[str, set[str]] = defaultdict(set)
 
     def node_key(canonical: str) -> str:
@@ -110,14 +111,20 @@ def resolve_entities(papers: dict[str, dict], extractions: dict[str, Extraction]
             paper_sets[key].add(pid)
         for key, form in display.items():
             spellings[key][form] += 1
+        written = {clean_surface(m.text) for m in extractions[pid].mentions}
+        for m in extractions[pid].mentions:
+            key = node_key(m.canonical)
+            for form in {clean_surface(m.text), m.canonical} & written:
+                literal[key][form] += 1
 
-    def pick(counter: Counter) -> str:
-        return sorted(counter.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
+    def pick(counter: Counter, seen: Counter) -> str:
+        """Most papers' form; ties go to the form more papers write verbatim, then the longer one."""
+        return sorted(counter.items(), key=lambda kv: (-kv[1], -seen[kv[0]], -len(kv[0]), kv[0]))[0][0]
 
     entities: dict[str, EntityNode] = {}
     key_to_entity: dict[str, str] = {}
     for key in sorted(spellings):
-        name = pick(spellings[key])
+        name = pick(spellings[key], literal[key])
         label_counts = gazetteer_labels[key] or labels[key]
         label = sorted(label_counts.items(), key=lambda kv: (-kv[1], LABEL_ORDER.index(kv[0])))[0][0]
         eid = f"ent:{key}"
