@@ -16,6 +16,8 @@ _TRAILING_URL_PUNCT = ".,;:)]}'\""
 _FORMAT_MACRO = re.compile(r"\\(?:textbf|textit|texttt|emph|mathrm|mathbf|mathit|textsc|text|underline|mathcal|url|href)\{")
 _ESCAPED_CHAR = re.compile(r"\\([%&_#$])")
 _TILDE = re.compile(r"(?<=\w)~(?=\w)")
+_INLINE_MATH = re.compile(r"\$[^$\n]{1,80}\$")
+_MATH_MACRO = re.compile(r"\\(?:sim|approx|times|cdot|leq|geq|le|ge|pm|mathbf|mathrm|mathcal|text|frac|sqrt|ell|alpha|beta|gamma|delta|epsilon|lambda|mu|sigma|tau|theta|infty|rightarrow|to)\b")
 
 
 def _blank(match: re.Match[str]) -> str:
@@ -51,6 +53,8 @@ def clean_text(text: str) -> str:
     'We beat         GPT-4  by 5 % (code:                       ).'
     """
     text = _URL.sub(_blank_url, text)
+    text = _INLINE_MATH.sub(lambda m: "$" + _MATH_MACRO.sub(_blank, m.group(0)[1:-1]) + "$", text)
+    text = _MATH_MACRO.sub(_blank, text)
     text = _blank_format_macros(text)
     text = _ESCAPED_CHAR.sub(lambda m: " " + m.group(1), text)
     text = _TILDE.sub(" ", text)

@@ -7,7 +7,7 @@ import re
 from spacy.tokens import Doc
 
 from kg.extraction.introduced import Introduced, introduced_names, macro_tokens
-from kg.extraction.linking import Link, link_sentence
+from kg.extraction.linking import Link, is_own, link_sentence
 from kg.extraction.mentions import DocMention, select_mentions
 from kg.extraction.names import fold
 from kg.nlp.components import FIELD_SEPARATOR
@@ -18,6 +18,7 @@ FALLBACK_DATASET_RULE = "use.dataset-in-own-sentence"
 FALLBACK_DATASET_CONFIDENCE = 0.55
 FALLBACK_ENTITY_RULE = "use.entity-in-own-sentence"
 FALLBACK_ENTITY_CONFIDENCE = 0.45
+FALLBACK_RULES = {FALLBACK_DATASET_RULE, FALLBACK_ENTITY_RULE}
 TITLE_RULE = "use.title"
 TITLE_CONFIDENCE = 0.7
 TITLE_HEAD_RULE = "extend.title-head"
@@ -42,7 +43,7 @@ def title_head_links(doc: Doc, sent, mentions: list[DocMention], own_keys: set[s
     links = []
     for m in mentions:
         if start < m.start and m.end <= end and not m.weak and m.key not in own_keys \
-                and doc[m.start - 1].text.lower() not in ("a", "an", "the"):
+                and doc[m.start - 1].text.lower() not in ("a", "an", "the", "'s", "’s"):
             links.append(Link("EXTENDS", m, sent.text.strip(), TITLE_HEAD_RULE, TITLE_HEAD_CONFIDENCE))
     return links
 
@@ -118,7 +119,8 @@ def extract_doc(doc: Doc, paper: dict, typing: Typing, cues: Cues) -> Extraction
     for sent in doc.sents:
         is_title = sent.start_char < title_end
         sent_mentions = [m for m in mentions if sent.start <= m.start < sent.end]
-        found = link_sentence(doc, sent, sent_mentions, cue_spans, cues, own_keys, is_title, title)
+        claimed: set[int] = set()
+        found = link_sentence(doc, sent, sent_mentions, cue_spans, cues, own_keys, is_title, title, claimed)
         found.extend(kind_of_links(doc, sent, sent_mentions, own_keys, typing))
         linked = {id(link.mention) for link in found}
         if is_title:
@@ -135,12 +137,15 @@ def extract_doc(doc: Doc, paper: dict, typing: Typing, cues: Cues) -> Extraction
             # No cue claimed it, but the sentence speaks of the paper's own work: a named entity there is used
             # (lower confidence; datasets in such sentences are almost always evaluation data).
             for m in sent_mentions:
-                if not m.weak and id(m) not in linked and m.key not in own_keys:
+                if not m.weak and id(m) not in linked and m.start not in claimed and not is_own(m, own_keys, ""):
                     rule, conf = ((FALLBACK_DATASET_RULE, FALLBACK_DATASET_CONFIDENCE) if m.label == "Dataset"
                                   else (FALLBACK_ENTITY_RULE, FALLBACK_ENTITY_CONFIDENCE))
                     found.append(Link("USES", m, sent.text.strip(), rule, conf))
         links.extend(found)
 
+    # A fallback USES adds nothing where the paper already extends or beats the entity.
+    stronger = {link.mention.key for link in links if link.type in ("EXTENDS", "OUTPERFORMS")}
+    links = [link for link in links if not (link.rule in FALLBACK_RULES and link.mention.key in stronger)]
     linked_keys = {link.mention.key for link in links}
     kept = [m for m in mentions if not m.weak or m.key in linked_keys]
     out_mentions: list[Mention] = []

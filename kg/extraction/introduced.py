@@ -14,7 +14,8 @@ from spacy.tokens import Doc
 
 from kg.extraction.mentions import DocMention
 from kg.extraction.names import clean_surface, fold
-from kg.nlp.candidates import guess_name_label, is_acronym_like, long_form_in, title_prefix_name, token_is_name_like
+from kg.nlp.candidates import (guess_name_label, is_acronym_like, long_form_in, title_prefix_name, token_has_inner_caps,
+                               token_is_name_like)
 from kg.nlp.rules import Typing
 
 _PREPOSITIONS = {"of", "for", "with", "via", "by", "in", "on", "to", "through", "from", "using", "towards", "toward", "at", "and", "as", "that", "which", "is", "are", "beyond", "without", "under", "into", "over"}
@@ -72,7 +73,10 @@ def from_title(title: str, abstract_acronyms: dict[str, str], typing: Typing) ->
     label = head_label(_subtitle_head_words(subtitle), typing) or guess_name_label(prefix, typing) or "Technique"
     if long_form:
         return Introduced(clean_surface(long_form), label, title, "introduce.title-prefix", (prefix, *aliases))
-    return Introduced(prefix, label, title, "introduce.title-prefix")
+    words = prefix.split()
+    if len(words) > 1 and (is_acronym_like(words[0]) or token_has_inner_caps(words[0])) and len(words[0]) >= 3:
+        aliases = (words[0],)           # "SNIPER Training": the paper also writes plain "SNIPER"
+    return Introduced(prefix, label, title, "introduce.title-prefix", aliases)
 
 
 def from_cues(doc: Doc, mentions: list[DocMention], typing: Typing) -> list[Introduced]:

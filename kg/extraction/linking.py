@@ -59,14 +59,14 @@ def _explicit_subject(doc: Doc, cue: Span, mention_end: dict[int, DocMention], c
 
 def is_own(m: DocMention, own_keys: set[str], title: str) -> bool:
     """Does ``m`` name the paper's own contribution? (an introduced name, or a new name the title carries)"""
-    if m.key in own_keys:
+    if m.key in own_keys or any(m.key.startswith(k) for k in own_keys if len(k) >= 4):
         return True
     return not m.rule.startswith(("gazetteer", "acronym")) and m.text[:1].isupper() and m.text in title
 
 
 def link_sentence(doc: Doc, sent: Span, mentions: list[DocMention], cue_spans: list[Span], cues: Cues,
-                  own_keys: set[str], is_title: bool, title: str = "") -> list[Link]:
-    """Relations found in one sentence."""
+                  own_keys: set[str], is_title: bool, title: str = "", claimed_out: set[int] | None = None) -> list[Link]:
+    """Relations found in one sentence; ``claimed_out`` collects the mentions any cue claimed (even with no relation)."""
     accepted = _accepted_cues(sent, cue_spans)
     labels = {c.start: c for c in accepted}
     own = is_title or any(c.label_ in ("own.subject", "introduce") for c in accepted) or any(
@@ -75,7 +75,7 @@ def link_sentence(doc: Doc, sent: Span, mentions: list[DocMention], cue_spans: l
     mention_end = {m.end: m for m in mentions if sent.start <= m.start < sent.end}
     transparent = {t.lower() for t in cues.transparent}
     links: list[Link] = []
-    claimed: set[int] = set()
+    claimed = claimed_out if claimed_out is not None else set()
     for cue in accepted:
         rule = cues.rule(cue.label_)
         is_parity = cue.label_ == "block.parity"
@@ -89,6 +89,8 @@ def link_sentence(doc: Doc, sent: Span, mentions: list[DocMention], cue_spans: l
         targets = _walk_targets(doc, cue, sent, mention_at, labels, transparent, rule.max_gap if rule else 4, cues)
         for m in targets:
             if m.start in claimed or m.key in own_keys:
+                continue
+            if rule is not None and rule.labels and m.label not in rule.labels:
                 continue
             claimed.add(m.start)
             if is_parity or negated or rule is None:

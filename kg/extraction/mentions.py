@@ -81,12 +81,12 @@ def select_mentions(doc: Doc, typing: Typing, title_end: int) -> tuple[list[DocM
     acronyms = acronym_table(doc, gazetteer, typing)
     proposals: list[tuple[int, int, int, str | None, str, str, bool]] = []   # tier, start, end, label, canonical, rule, weak
 
+    not_entities = {short for short, (_, label, _) in acronyms.items() if label is None}
     for span in doc.spans.get("kg_gazetteer", []):
-        proposals.append((1, span.start, span.end, span.label_, span.kb_id_, span.id_, False))
-    not_entities: set[str] = set()
+        if span.text not in not_entities:     # the paper defined it as a task ("Simultaneous Speech Translation (SST)")
+            proposals.append((1, span.start, span.end, span.label_, span.kb_id_, span.id_, False))
     for short, (long_span, label, canonical) in acronyms.items():
         if label is None:
-            not_entities.add(short)
             continue
         proposals.append((1, long_span.start, long_span.end, label, canonical, "acronym:long-form", False))
     short_forms = {s: v for s, v in acronyms.items() if v[1] is not None}
@@ -104,6 +104,8 @@ def select_mentions(doc: Doc, typing: Typing, title_end: int) -> tuple[list[DocM
         weak = strength == "weak" or (in_title and rule in ("pattern:technique-head", "pattern:model-head", "pattern:dataset-head"))
         if span.text in not_entities:
             continue
+        if rule == "pattern:technique-head" and span.end < len(doc) and doc[span.end].text.lower() in typing.phrase_blockers:
+            continue                        # "monolingual training data": the phrase modifies a noun
         proposals.append((2 if weak else 1, span.start, span.end, span.label_ or None, span.text, rule, weak))
 
     proposals.sort(key=lambda p: (p[0], -(p[2] - p[1]), PRIORITY.get(_rule_family(p[5]), 9), p[1], p[4]))

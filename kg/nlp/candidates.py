@@ -43,6 +43,8 @@ _ALLCAPS = re.compile(r"^[A-Z][A-Z0-9\-]{2,}s?$")
 _SIZE = re.compile(r"(?:^|[-_ ])\d+(?:\.\d+)?[BMKT](?:$|[-_])|\d+(?:\.\d+)?[bB]$|-(?:XXL|XL|Large|Base|Small|Tiny|Mini|Huge|Nano)\b", re.I)
 _VERSION = re.compile(r"^v?\d+(?:\.\d+)*[a-z]?$")
 _SHORT_CODE = re.compile(r"^[a-zA-Z]\d{1,2}(?:-[a-z]+)?$")        # o1, o3-mini, R1 (after "OpenAI", "DeepSeek")
+_MODEL_SUFFIX_WORDS = {"Instruct", "Chat", "Base", "Turbo", "Distilled", "Large", "Small", "Mini", "Pro", "Ultra", "Flash",
+                       "Coder", "Math", "Vision", "Preview", "Lite", "Plus", "Max", "Nano", "Tiny", "XL", "XXL", "Medium", "Huge"}
 _SIZE_TOKEN = re.compile(r"^\d+(?:\.\d+)?[BMKT]$|^\d+x\d+[BMKT]$")
 _NUMBERISH = re.compile(r"^[\d.,%x×\-+/:]+[A-Za-z]{0,2}$")
 _YEAR_OR_UNIT = re.compile(r"^\d+(?:st|nd|rd|th|s|D|d|K|k|x|X|M|B|ms|s|h|GB|MB|TB|px|Hz|kHz|fps|bit|bits)$")
@@ -62,6 +64,8 @@ def token_is_name_like(tok: Token, typing: Typing) -> bool:
         return False
     if "-" in text:
         parts = [p for p in text.split("-") if p]
+        if parts and parts[-1].isalpha() and parts[-1].islower() and len(parts[-1]) >= 4 and not any(c.isdigit() for c in text):
+            return False                    # "RGB-cameras", "CLIP-based", "LLM-generated": a compound, not a name
         return any(c.isupper() for c in text) and any(
             sum(c.isupper() for c in p) >= 2 or (any(c.isdigit() for c in p) and any(c.isalpha() for c in text)) for p in parts)
     if _NAME_WITH_DIGIT.match(text) and sum(c.isalpha() for c in text) >= 2:
@@ -77,7 +81,7 @@ def token_is_capitalised_word(tok: Token, typing: Typing) -> bool:
     if tok.i > 0 and tok.doc[tok.i - 1].text in (".", ":", "\"", "“", "?", "!", "(", "\n\n"):
         return False
     for j in (tok.i - 1, tok.i + 1):         # part of a capitalised phrase ("Large Language Models"): not a lone name
-        if 0 <= j < len(tok.doc) and tok.doc[j].text[:1].isupper() and tok.doc[j].text.isalpha():
+        if 0 <= j < len(tok.doc) and tok.doc[j].text[:1].isupper() and tok.doc[j].text.replace("-", "").isalpha():
             return False
     return text.lower() not in typing.capitalised_common and text.lower() not in typing.non_entities
 
@@ -114,12 +118,18 @@ def find_name_tokens(doc: Doc, typing: Typing) -> list[Candidate]:
             if not name_like and end == i + 1:
                 i += 1
                 continue
+            while end < n and end - i < 6 and not doc[end].is_sent_start and (
+                    token_is_name_like(doc[end], typing) or _SIZE_TOKEN.match(doc[end].text)
+                    or (doc[end].text in _MODEL_SUFFIX_WORDS)):
+                end += 1                          # "Qwen2.5 7B Deepseek-R1 Distilled", "GPT-4 Turbo"
             start = i
             if name_like and i > 0 and doc[i - 1].text.isalpha() and doc[i - 1].text[:1].isupper() \
                     and doc[i - 1].text.lower() not in typing.generic_modifiers \
                     and doc[i - 1].text.lower() not in typing.capitalised_common - {"openai", "google", "meta", "microsoft", "deepmind", "anthropic", "alibaba", "nvidia"} \
-                    and not (out and out[-1].end == i) and (len(tok.text) <= 4 or tok.text[:1].islower()):
+                    and not (out and out[-1].end == i and out[-1].strength == STRONG) and (len(tok.text) <= 4 or tok.text[:1].islower()):
                 start = i - 1                     # "Command R7B", "OpenAI o1": a short code after a capitalised word
+                if out and out[-1].end == i:
+                    out.pop()                     # the capitalised word was proposed alone; it is part of this name
             text = doc[start:end].text
             label = guess_name_label(text, typing) or ("Model" if end > i + 1 and any(_SIZE_TOKEN.match(t.text) for t in doc[i + 1:end]) else None)
             out.append(Candidate(start, end, label, text, "pattern:name-shape", STRONG))

@@ -44,6 +44,18 @@ def make_field_boundary(nlp: Language, name: str) -> Callable[[Doc], Doc]:
 
 # --- gazetteer --------------------------------------------------------------------------------------------
 
+def plural_variants(surfaces: Iterable[str]) -> list[str]:
+    """The surfaces plus the plural of multi-word ones ("Vision Transformer" -> "Vision Transformers")."""
+    out = list(dict.fromkeys(surfaces))
+    for surface in list(out):
+        last = surface.split()[-1] if " " in surface else ""
+        if last.isalpha() and len(last) > 3 and not last.endswith(("s", "y", "x", "ch", "sh")):
+            plural = surface + "s"
+            if plural not in out:
+                out.append(plural)
+    return out
+
+
 class GazetteerMatcher:
     """Match gazetteer surface forms with two PhraseMatchers: exact case and lower case.
 
@@ -68,7 +80,7 @@ class GazetteerMatcher:
         folded: dict[str, list[Doc]] = {}
         for entry in entries:
             key = f"{entry.label}\t{entry.name}\t{entry.source}"
-            for surface in (entry.name, *entry.aliases):
+            for surface in plural_variants((entry.name, *entry.aliases)):
                 target = exact if surface_is_case_sensitive(surface) else folded
                 target.setdefault(key, []).append(self.nlp.make_doc(surface))
         for key, docs in exact.items():
@@ -127,7 +139,7 @@ class CueMatcher:
         cues = load_cues()
         groups: dict[str, list[str]] = {rule.id: list(rule.phrases) for rule in cues.rules}
         groups["block.negation"] = list(cues.negation)
-        groups["block.parity"] = list(cues.parity)
+        groups["block.parity"] = list(cues.parity) + list(cues.agent)
         groups["own.subject"] = list(cues.own_subject)
         groups["introduce"] = list(cues.introduce_cues)
         for rule_id, phrases in groups.items():

@@ -20,6 +20,7 @@ class CueRule:
     phrases: tuple[str, ...]
     max_gap: int = 4
     needs_own_subject: bool = True
+    labels: frozenset[str] = frozenset()          # empty: any label
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Cues:
     rules: tuple[CueRule, ...]
     negation: tuple[str, ...]
     parity: tuple[str, ...]
+    agent: tuple[str, ...]
     own_subject: tuple[str, ...]
     clause_boundaries: frozenset[str]
     introduce_cues: tuple[str, ...]
@@ -59,6 +61,7 @@ class Typing:
     broad_terms: frozenset[str]
     capitalised_common: frozenset[str]
     metric_followers: frozenset[str]
+    phrase_blockers: frozenset[str]
 
 
 def _read(path: Path) -> dict:
@@ -72,13 +75,14 @@ def load_cues(root: Path | None = None) -> Cues:
     data = _read((root or ontology_dir()) / "cues.json")
     rules = tuple(
         CueRule(r["id"], r["relation"], float(r["confidence"]), tuple(r["phrases"]), int(r.get("max_gap", 4)),
-                bool(r.get("needs_own_subject", True)))
+                bool(r.get("needs_own_subject", True)), frozenset(r.get("labels", [])))
         for r in data["rules"]
     )
     return Cues(
         rules=rules,
         negation=tuple(data["blockers"]["negation"]),
         parity=tuple(data["blockers"]["parity"]),
+        agent=tuple(data["blockers"].get("agent", [])),
         own_subject=tuple(data["own_subject"]),
         clause_boundaries=frozenset(data["clause_boundaries"]),
         introduce_cues=tuple(data["introduce_cues"]),
@@ -108,4 +112,5 @@ def load_typing(root: Path | None = None) -> Typing:
         broad_terms=low("broad_terms"),
         capitalised_common=low("capitalised_common"),
         metric_followers=low("metric_followers"),
+        phrase_blockers=low("phrase_blockers"),
     )
