@@ -129,6 +129,24 @@ def _bare_name_after_cue(doc: Doc, i: int, cue_end: int, sent_end: int) -> int |
     return None
 
 
+def from_novel(doc: Doc, mentions: list[DocMention]) -> list[Introduced]:
+    """"... LLMs with the novel ``dialogue gradient''": a new, unnamed-before term the paper coins."""
+    cues = doc.spans.get("kg_cues", [])
+    found = []
+    for m in mentions:
+        if m.rule.startswith(("gazetteer", "acronym")) or m.start < 1:
+            continue
+        i = m.start - 1
+        while i > 0 and doc[i].text in ("``", "`", '"', "“", "'"):
+            i -= 1
+        if doc[i].text.lower() != "novel":
+            continue
+        sent = doc[m.start].sent
+        if any(c.label_ in ("own.subject", "introduce") and sent.start <= c.start < sent.end for c in cues) or m.weak:
+            found.append(Introduced(m.canonical, m.label, sent.text.strip(), "introduce.novel"))
+    return found
+
+
 def from_appositions(doc: Doc, mentions: list[DocMention], typing: Typing) -> list[Introduced]:
     """"... and train StepRM, a 7B reward model ..." in a sentence about the paper's own work: a new name defined
     by an indefinite appositive is what the paper introduces."""
@@ -169,7 +187,7 @@ def introduced_names(doc: Doc, title: str, mentions: list[DocMention], acronyms:
     out: list[Introduced] = []
     seen: set[str] = set()
     title_intro = from_title(title, acronyms, typing)
-    for intro in ([title_intro] if title_intro else []) + from_cues(doc, mentions, typing) + from_appositions(doc, mentions, typing):
+    for intro in ([title_intro] if title_intro else []) + from_cues(doc, mentions, typing) + from_appositions(doc, mentions, typing) + from_novel(doc, mentions):
         keys = {fold(intro.canonical), *(fold(a) for a in intro.aliases)}
         if keys & seen:
             continue

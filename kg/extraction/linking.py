@@ -49,6 +49,19 @@ def _accepted_cues(sent: Span, cue_spans: list[Span]) -> list[Span]:
     return out
 
 
+def _background_regions(doc: Doc, sent: Span, accepted: list[Span]) -> list[tuple[int, int]]:
+    """Token ranges from a background marker ("unlike", "prior work", a sentence-initial "While") to the next comma."""
+    regions = []
+    for c in accepted:
+        if c.label_ != "background":
+            continue
+        if c.text.lower() in ("while", "whereas", "although", "though") and c.start != sent.start:
+            continue                      # only a sentence-initial concessive clause is background
+        end = next((t.i for t in doc[c.end:sent.end] if t.text in (",", ";")), sent.end)
+        regions.append((c.start, end))
+    return regions
+
+
 def _explicit_subject(doc: Doc, cue: Span, mention_end: dict[int, DocMention], cues: Cues) -> DocMention | None:
     """The mention right before the cue (skipping adverbs/auxiliaries), if any: the cue's grammatical subject."""
     i = cue.start - 1
@@ -76,8 +89,11 @@ def link_sentence(doc: Doc, sent: Span, mentions: list[DocMention], cue_spans: l
     transparent = {t.lower() for t in cues.transparent}
     links: list[Link] = []
     claimed = claimed_out if claimed_out is not None else set()
+    background_spans = _background_regions(doc, sent, accepted)
     for cue in accepted:
         rule = cues.rule(cue.label_)
+        if rule is not None and any(a <= cue.start < b for a, b in background_spans):
+            continue                      # "unlike previous methods that improve X, ...": not the paper's claim
         is_parity = cue.label_ == "block.parity"
         if rule is None and not is_parity:
             continue

@@ -55,8 +55,10 @@ def acronym_table(doc: Doc, gazetteer: dict[tuple[int, int], Span], typing: Typi
     pairs = list(doc.spans.get("kg_acronyms", []))
     for long_span, short_span in zip(pairs[0::2], pairs[1::2]):
         short = short_span.text
-        hit = gazetteer.get((long_span.start, long_span.end)) or gazetteer.get((short_span.start, short_span.end))
         long_text = clean_surface(long_span.text)
+        hit = gazetteer.get((long_span.start, long_span.end))
+        if hit is None and not is_non_entity(long_text, typing):
+            hit = gazetteer.get((short_span.start, short_span.end))   # a task long form outranks a same-letters dataset
         if hit is not None:
             label, canonical = hit.label_, hit.kb_id_
             if fold(canonical) == fold(short):      # the gazetteer knows the acronym only: show the long form

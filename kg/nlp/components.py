@@ -142,6 +142,7 @@ class CueMatcher:
         groups["block.parity"] = list(cues.parity) + list(cues.agent)
         groups["own.subject"] = list(cues.own_subject)
         groups["introduce"] = list(cues.introduce_cues)
+        groups["background"] = list(cues.background_markers)
         for rule_id, phrases in groups.items():
             self.matcher.add(rule_id, [nlp.make_doc(p) for p in phrases])
         self.vocab = nlp.vocab

@@ -37,6 +37,7 @@ class Cues:
     transparent: tuple[str, ...]
     subject_skip: frozenset[str]
     title_boundaries: frozenset[str]
+    background_markers: tuple[str, ...]
 
     def rule(self, rule_id: str) -> CueRule | None:
         """The rule with this id, or None (blockers and markers are not rules)."""
@@ -89,6 +90,7 @@ def load_cues(root: Path | None = None) -> Cues:
         transparent=tuple(data.get("transparent", [])),
         subject_skip=frozenset(data.get("subject_skip", [])),
         title_boundaries=frozenset(data.get("title_boundaries", [])),
+        background_markers=tuple(data.get("background_markers", [])),
     )
 
 
