@@ -168,3 +168,53 @@ def test_acronym_and_long_form_resolve_across_papers() -> None:
     assert len(nodes) == 1
     assert G.nodes[nodes[0]]["name"] == "Monte Carlo Tree Search"
     assert G.nodes[nodes[0]]["paper_count"] == 2
+
+
+# --- rules added from the dev error analysis (general linguistic patterns, self-written examples) -------------
+
+def test_background_clause_makes_no_claim() -> None:
+    r = rels("A Method", "Unlike previous methods that extend LoRA, we train adapters from scratch on GSM8K.")
+    assert ("EXTENDS", fold("Low-Rank Adaptation")) not in r
+    r = rels("A Method", "While GPT-4 outperforms Llama-2-7B on MMLU, our model matches both.")
+    assert not [x for x in r if x[0] == "OUTPERFORMS"]
+
+
+def test_agent_phrases_are_someone_elses_work() -> None:
+    r = rels("A Method", "We need only 3% of the samples used by DreamBooth.")
+    assert ("USES", fold("DreamBooth")) not in r
+
+
+def test_on_cue_only_claims_datasets() -> None:
+    r = rels("A Method", "On the vision side, models such as CLIP dominate. We evaluate our method on ImageNet.")
+    assert ("USES", fold("ImageNet")) in r and ("USES", fold("CLIP")) not in r
+
+
+def test_title_head_entity_is_extended_and_after_via_is_used() -> None:
+    r = rels("Efficient Knowledge Distillation via Contrastive Learning", "We study it.")
+    assert ("EXTENDS", fold("knowledge distillation")) in r
+    assert ("USES", fold("contrastive learning")) in r
+
+
+def test_novel_term_is_introduced() -> None:
+    r = rels("A Method", "We optimise the prompts with the novel ``semantic gradient'' signal.")
+    assert ("INTRODUCES", fold("semantic gradient")) in r
+
+
+def test_appositive_our_model_is_introduced() -> None:
+    r = rels("A Method", "Our 8B policy model, Zorb-8B-Instruct, achieves 54% on AlpacaEval.")
+    assert ("INTRODUCES", fold("Zorb-8B-Instruct")) in r
+
+
+def test_task_acronym_is_not_a_dataset() -> None:
+    ms = mentions("A System", "We describe our submission to the Simultaneous Speech Translation (SST) task; SST is hard.")
+    assert "SST" not in ms
+
+
+def test_compound_name_parts_join() -> None:
+    ms = mentions("A Study", "We distill it into Qwen2.5 7B Deepseek-R1 Distilled and compare with OpenAI o1.")
+    assert "Qwen2.5 7B Deepseek-R1 Distilled" in ms and "OpenAI o1" in ms
+
+
+def test_metric_names_are_not_entities() -> None:
+    ms = mentions("A Study", "We reach a CLIP-T score of 0.31 and beat DreamBooth.")
+    assert "CLIP-T" not in ms

@@ -40,7 +40,8 @@ def head_label(words: list[str], typing: Typing) -> str | None:
         low = w.lower().strip(",.;:")
         if low in typing.dataset_heads:
             return "Dataset"
-        if low in ("model", "llm", "lm", "vlm", "mllm", "agent", "assistant", "foundation") or low.endswith("model"):
+        if low in ("model", "llm", "lm", "vlm", "mllm", "agent", "foundation", "predictor", "estimator", "detector",
+                   "tracker", "generator", "planner", "solver", "simulator", "encoder", "decoder", "network", "classifier") or low.endswith("model"):
             return "Model"
         if low in typing.technique_heads:
             return "Technique"
@@ -57,6 +58,28 @@ def _subtitle_head_words(subtitle: str) -> list[str]:
     return list(reversed(words))
 
 
+def subtitle_label(subtitle: str, typing: Typing) -> str | None:
+    """What a ``Name: subtitle`` title says the name is.
+
+    "Benchmarking ..." / "A Benchmark for ..." -> Dataset; a subtitle opening with another gerund
+    ("Reinforcing LLM Agents via ...") describes a way of doing -> Technique; a subtitle whose head is a task
+    ("Zero-Shot Monocular Depth Estimation for ...") names what a trained system does -> Model; else the head noun.
+    """
+    words = re.findall(r"[A-Za-z][\w\-']*", subtitle)
+    if not words:
+        return None
+    first = words[0].lower()
+    if first.startswith("benchmark"):
+        return "Dataset"
+    head_words = _subtitle_head_words(subtitle)
+    label = head_label(head_words, typing)
+    if label is None and first.endswith("ing") and first not in ("learning", "training"):
+        return "Technique"
+    if label is None and head_words and head_words[0].lower() in typing.task_heads:
+        return "Model"
+    return label
+
+
 def from_title(title: str, abstract_acronyms: dict[str, str], typing: Typing) -> Introduced | None:
     """The introduced name of a ``Name: subtitle`` title, expanded when the subtitle spells out an acronym."""
     prefix = title_prefix_name(title)
@@ -70,7 +93,7 @@ def from_title(title: str, abstract_acronyms: dict[str, str], typing: Typing) ->
         long_form = abstract_acronyms.get(first) or (long_form_in(subtitle, first) if is_acronym_like(first) else None)
         if long_form:
             aliases = (first,)
-    label = head_label(_subtitle_head_words(subtitle), typing) or guess_name_label(prefix, typing) or "Technique"
+    label = subtitle_label(subtitle, typing) or guess_name_label(prefix, typing) or "Technique"
     if long_form:
         return Introduced(clean_surface(long_form), label, title, "introduce.title-prefix", (prefix, *aliases))
     words = prefix.split()

@@ -31,6 +31,7 @@ class DocMention:
     rule: str
     weak: bool = False
     aliases: set[str] = field(default_factory=set)
+    sure_label: bool = True        # False when the label is only a default guess (no list, head or shape said it)
 
     @property
     def key(self) -> str:
@@ -71,6 +72,39 @@ def acronym_table(doc: Doc, gazetteer: dict[tuple[int, int], Span], typing: Typi
                 label = "Technique"
         table.setdefault(short, (long_span, label, canonical))
     return table
+
+
+COORDINATION = {",", "and", "or", "(", ")", "e.g.", "e.g.,", "i.e.", "as", "well", "including", "such"}
+
+
+def coordinated_groups(doc: Doc, mentions: list[DocMention]) -> list[list[DocMention]]:
+    """Runs of mentions joined only by commas, "and", "or", brackets ("X, Y, and Z")."""
+    groups: list[list[DocMention]] = []
+    for m in mentions:
+        if groups:
+            prev = groups[-1][-1]
+            between = doc[prev.end:m.start]
+            if 0 < len(between) <= 3 and all(t.text.lower() in COORDINATION for t in between) and \
+                    doc[prev.start].sent.start == doc[m.start].sent.start:
+                groups[-1].append(m)
+                continue
+        groups.append([m])
+    return [g for g in groups if len(g) > 1]
+
+
+def propagate_list_labels(doc: Doc, mentions: list[DocMention], typing: Typing) -> None:
+    """Items of one coordination share a type: a head after the list ("Zheng 1, Zheng 2 and LISC datasets") types
+    them all, else items with a guessed label take the label of the items a list or head typed for sure."""
+    for group in coordinated_groups(doc, mentions):
+        after = doc[group[-1].end].text.lower() if group[-1].end < len(doc) else ""
+        head = "Dataset" if after in typing.dataset_heads else "Model" if after in typing.model_heads else None
+        sure = [m.label for m in group if m.sure_label]
+        majority = max(sorted(set(sure)), key=sure.count) if sure else None
+        for m in group:
+            if head and not m.rule.startswith("gazetteer"):
+                m.label, m.sure_label = head, True
+            elif not m.sure_label and majority:
+                m.label = majority
 
 
 def select_mentions(doc: Doc, typing: Typing, title_end: int) -> tuple[list[DocMention], dict[str, str]]:
@@ -131,7 +165,9 @@ def select_mentions(doc: Doc, typing: Typing, title_end: int) -> tuple[list[DocM
         for i in range(start, end):
             taken[i] = True
         broad = canonical.lower() in typing.broad_terms or text.lower() in typing.broad_terms
-        chosen.append(DocMention(start, end, text, final_label, canonical, rule, weak or broad))
+        sure = bool(label) or rule.startswith(("gazetteer", "acronym")) or label_from_head(text, typing) is not None
+        chosen.append(DocMention(start, end, text, final_label, canonical, rule, weak or broad, sure_label=sure))
     chosen.sort(key=lambda m: m.start)
+    propagate_list_labels(doc, chosen, typing)
     acronym_map = {s: v[2] for s, v in short_forms.items()}
     return chosen, acronym_map

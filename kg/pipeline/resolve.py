@@ -118,8 +118,14 @@ def resolve_entities(papers: dict[str, dict], extractions: dict[str, Extraction]
                 literal[key][form] += 1
 
     def pick(counter: Counter, seen: Counter) -> str:
-        """Most papers' form; ties go to the form more papers write verbatim, then the longer one."""
-        return sorted(counter.items(), key=lambda kv: (-kv[1], -seen[kv[0]], -len(kv[0]), kv[0]))[0][0]
+        """Most papers' form, where a form counts also for the shorter forms it completes ("OpenAI o1" for
+        "o1"); ties go to the form more papers write verbatim, then the longer one."""
+        votes = Counter(counter)
+        for form in counter:
+            for other in counter:
+                if other != form and len(other) > len(form) and other.endswith(" " + form):
+                    votes[other] += counter[form]
+        return sorted(votes.items(), key=lambda kv: (-kv[1], -seen[kv[0]], -len(kv[0]), kv[0]))[0][0]
 
     entities: dict[str, EntityNode] = {}
     key_to_entity: dict[str, str] = {}
