@@ -218,3 +218,18 @@ def test_compound_name_parts_join() -> None:
 def test_metric_names_are_not_entities() -> None:
     ms = mentions("A Study", "We reach a CLIP-T score of 0.31 and beat DreamBooth.")
     assert "CLIP-T" not in ms
+
+
+def test_version_ellipsis_names_the_second_release() -> None:
+    r = rels("A Method", "We report gains on MultiWOZ 2.1 and 2.4.")
+    assert {("USES", fold("MultiWOZ 2.1")), ("USES", fold("MultiWOZ 2.4"))} <= r
+
+
+def test_hyphen_and_space_spellings_match_the_same_entry() -> None:
+    ms = mentions("A System", "It offers strong Retrieval Augmented Generation (RAG) and retrieval-augmented generation.")
+    assert fold(ms["Retrieval Augmented Generation"][1]) == fold("Retrieval-Augmented Generation")
+
+
+def test_lowercase_hyphenated_model_names() -> None:
+    ms = mentions("A System", "Traces come from the text-davinci-003 model, unlike non-instruction-tuned models.")
+    assert ms["text-davinci-003"][0] == "Model" and "non-instruction-tuned" not in ms

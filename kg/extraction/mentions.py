@@ -142,7 +142,7 @@ def select_mentions(doc: Doc, typing: Typing, title_end: int) -> tuple[list[DocM
             continue
         if rule == "pattern:technique-head" and span.end < len(doc) and doc[span.end].text.lower() in typing.phrase_blockers:
             continue                        # "monolingual training data": the phrase modifies a noun
-        proposals.append((2 if weak else 1, span.start, span.end, span.label_ or None, span.text, rule, weak))
+        proposals.append((2 if weak else 1, span.start, span.end, span.label_ or None, span.kb_id_ or span.text, rule, weak))
 
     proposals.sort(key=lambda p: (p[0], -(p[2] - p[1]), PRIORITY.get(_rule_family(p[5]), 9), p[1], p[4]))
     taken = [False] * len(doc)
@@ -153,7 +153,8 @@ def select_mentions(doc: Doc, typing: Typing, title_end: int) -> tuple[list[DocM
         span = doc[start:end]
         text = clean_surface(span.text)
         canonical = clean_surface(canonical)
-        if len(fold(canonical)) < 2 or is_non_entity(canonical, typing) or is_non_entity(text, typing):
+        trusted = rule.startswith("gazetteer:curated")   # a curated entry is an entity even with a task-like head word
+        if len(fold(canonical)) < 2 or is_non_entity(canonical, typing, heads=not trusted) or is_non_entity(text, typing, heads=not trusted):
             continue
         if re.fullmatch(r"[\d\W_]+", canonical):
             continue

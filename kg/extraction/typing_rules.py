@@ -10,13 +10,16 @@ from kg.nlp.rules import Typing
 EVAL_PREPOSITIONS = {"on", "across", "over"}
 
 
-def is_non_entity(text: str, typing: Typing) -> bool:
-    """Tasks, fields, metrics, hardware, organisations: never entities (gold guidelines)."""
+def is_non_entity(text: str, typing: Typing, heads: bool = True) -> bool:
+    """Tasks, fields, metrics, hardware, organisations: never entities (gold guidelines).
+
+    With ``heads``, a phrase whose last word is a task head ("depth estimation") is a task too.
+    """
     low = text.lower().strip()
     if low in typing.task_words or low in typing.metric_words or low in typing.non_entities:
         return True
     words = low.split()
-    return bool(words) and words[-1] in typing.task_heads and words[-1] not in typing.technique_heads
+    return heads and bool(words) and words[-1] in typing.task_heads and words[-1] not in typing.technique_heads
 
 
 def label_from_head(text: str, typing: Typing) -> str | None:

@@ -45,6 +45,8 @@ _VERSION = re.compile(r"^v?\d+(?:\.\d+)*[a-z]?$")
 _SHORT_CODE = re.compile(r"^[a-zA-Z]\d{1,2}(?:-[a-z]+)?$")        # o1, o3-mini, R1 (after "OpenAI", "DeepSeek")
 _MODEL_SUFFIX_WORDS = {"Instruct", "Chat", "Base", "Turbo", "Distilled", "Large", "Small", "Mini", "Pro", "Ultra", "Flash",
                        "Coder", "Math", "Vision", "Preview", "Lite", "Plus", "Max", "Nano", "Tiny", "XL", "XXL", "Medium", "Huge"}
+_PREFIX_PARTS = {"non", "pre", "post", "self", "multi", "cross", "well", "state", "of", "the", "art", "large", "small", "open", "closed"}
+_LOWER_HYPHEN_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+){2,}$")
 _SIZE_TOKEN = re.compile(r"^\d+(?:\.\d+)?[BMKT]$|^\d+x\d+[BMKT]$")
 _NUMBERISH = re.compile(r"^[\d.,%x×\-+/:]+[A-Za-z]{0,2}$")
 _YEAR_OR_UNIT = re.compile(r"^\d+(?:st|nd|rd|th|s|D|d|K|k|x|X|M|B|ms|s|h|GB|MB|TB|px|Hz|kHz|fps|bit|bits)$")
@@ -133,7 +135,20 @@ def find_name_tokens(doc: Doc, typing: Typing) -> list[Candidate]:
             text = doc[start:end].text
             label = guess_name_label(text, typing) or ("Model" if end > i + 1 and any(_SIZE_TOKEN.match(t.text) for t in doc[i + 1:end]) else None)
             out.append(Candidate(start, end, label, text, "pattern:name-shape", STRONG))
+            base_words = [t.text for t in doc[start:end] if not _VERSION.match(t.text)]
+            if end - start >= 2 and _VERSION.match(doc[end - 1].text) and base_words:
+                # "MultiWOZ 2.1 and 2.4": the bare version after "and"/"," names the same family's other release
+                j = end
+                while j + 1 < n and doc[j].text in (",", "and", "or") and _VERSION.match(doc[j + 1].text) and "." in doc[j + 1].text:
+                    out.append(Candidate(j + 1, j + 2, label, " ".join(base_words + [doc[j + 1].text]), "pattern:version-ellipsis", STRONG))
+                    j += 2
+                end = max(end, j)
             i = end
+            continue
+        if _LOWER_HYPHEN_NAME.match(tok.text) and i + 1 < n and doc[i + 1].text.lower() in ("model", "models") \
+                and not any(part.endswith("ed") or part in _PREFIX_PARTS for part in tok.text.split("-")):
+            out.append(Candidate(i, i + 1, "Model", tok.text, "pattern:name-shape", STRONG))   # "computer-use-preview model"
+            i += 1
             continue
         if _ALLCAPS.match(tok.text) and tok.text.lower() not in typing.non_entities and tok.text.lower() not in typing.metric_words:
             out.append(Candidate(i, i + 1, guess_name_label(tok.text, typing), tok.text, "pattern:acronym", WEAK))

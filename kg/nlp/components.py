@@ -45,8 +45,17 @@ def make_field_boundary(nlp: Language, name: str) -> Callable[[Doc], Doc]:
 # --- gazetteer --------------------------------------------------------------------------------------------
 
 def plural_variants(surfaces: Iterable[str]) -> list[str]:
-    """The surfaces plus the plural of multi-word ones ("Vision Transformer" -> "Vision Transformers")."""
+    """The surfaces plus their spelling variants: the plural of multi-word ones ("Vision Transformer" ->
+    "Vision Transformers") and hyphen/space swaps of names of 2-4 words ("Retrieval-Augmented Generation" ->
+    "Retrieval Augmented Generation", "mixture of experts" -> "mixture-of-experts")."""
     out = list(dict.fromkeys(surfaces))
+    for surface in list(out):
+        words = surface.split()
+        if "-" in surface and not any(c.isdigit() for c in surface) and len(surface.replace("-", " ").split()) <= 4:
+            out.append(surface.replace("-", " "))
+        if 2 <= len(words) <= 4 and surface.islower() and all(w.isalpha() for w in words):
+            out.append("-".join(words))
+    out = list(dict.fromkeys(out))
     for surface in list(out):
         last = surface.split()[-1] if " " in surface else ""
         if last.isalpha() and len(last) > 3 and not last.endswith(("s", "y", "x", "ch", "sh")):

@@ -100,7 +100,9 @@ def resolve_entities(papers: dict[str, dict], extractions: dict[str, Extraction]
         display: dict[str, str] = {}
         for m in extractions[pid].mentions:
             key = node_key(m.canonical)
-            form = m.canonical if m.rule.startswith(("acronym", "introduce")) else clean_surface(m.text)
+            # Gazetteer hits show the text as written; rule-made names show their canonical form (an acronym's long
+            # form, an introduced name, "MultiWOZ 2.4" for the "2.4" of "MultiWOZ 2.1 and 2.4").
+            form = clean_surface(m.text) if m.rule.startswith("gazetteer") else m.canonical
             if key not in display or m.rule.startswith(("acronym", "introduce")):
                 display[key] = form
             labels[key][m.label] += 1
