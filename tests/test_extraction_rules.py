@@ -233,3 +233,14 @@ def test_hyphen_and_space_spellings_match_the_same_entry() -> None:
 def test_lowercase_hyphenated_model_names() -> None:
     ms = mentions("A System", "Traces come from the text-davinci-003 model, unlike non-instruction-tuned models.")
     assert ms["text-davinci-003"][0] == "Model" and "non-instruction-tuned" not in ms
+
+
+def test_new_method_phrase_after_introduce_cue() -> None:
+    r = rels("A Method", "We introduce a gradient-aligned pruning loss that keeps rare features.")
+    assert ("INTRODUCES", fold("gradient-aligned pruning loss")) in r
+
+
+def test_new_kind_of_known_method_is_extends_not_introduces() -> None:
+    r = rels("A Method", "We introduce a new contrastive learning scheme for rare classes.")
+    assert ("EXTENDS", fold("contrastive learning")) in r
+    assert ("INTRODUCES", fold("contrastive learning")) not in r

@@ -21,6 +21,7 @@ from kg.nlp.rules import Typing
 _PREPOSITIONS = {"of", "for", "with", "via", "by", "in", "on", "to", "through", "from", "using", "towards", "toward", "at", "and", "as", "that", "which", "is", "are", "beyond", "without", "under", "into", "over"}
 _MACRO = re.compile(r"^\\[A-Za-z]+$")
 _MAX_INTRODUCED = 4
+_INTRO_FILLERS = {"a", "an", "the", "novel", "new", "simple", "two", "three", "several", "namely", ",", "effective", "efficient", "general", "principled", "lightweight"}
 
 
 @dataclass
@@ -110,6 +111,7 @@ def from_cues(doc: Doc, mentions: list[DocMention], typing: Typing) -> list[Intr
         if cue.label_ != "introduce":
             continue
         sent = cue.sent
+        own_sentence = any(c.label_ == "own.subject" and sent.start <= c.start < sent.end for c in doc.spans["kg_cues"])
         if len(cue) == 1 and cue.text.lower() not in ("called", "dubbed", "named", "termed", "coined", "namely") and not any(
                 c.label_ == "own.subject" and sent.start <= c.start < sent.end for c in doc.spans["kg_cues"]):
             continue   # a bare "presents" needs "we"/"this paper" in the sentence
@@ -121,7 +123,11 @@ def from_cues(doc: Doc, mentions: list[DocMention], typing: Typing) -> list[Intr
             m = by_start.get(i)
             if m is not None:
                 fresh_name = m.rule in ("pattern:capitalised", "pattern:acronym") and i - cue.end <= 1
-                if m.rule.startswith("gazetteer") or (m.weak and not fresh_name):
+                # "we introduce a mesh-aware pruning loss": a new method phrase right after the cue and an article
+                fresh_phrase = m.rule == "pattern:technique-head" and m.end - m.start >= 2 and own_sentence \
+                    and all(t.text.lower() in _INTRO_FILLERS for t in doc[cue.end:i]) \
+                    and not (m.end < len(doc) and doc[m.end].text.lower() in typing.generic_heads)   # "a new X scheme": kind of X
+                if m.rule.startswith("gazetteer") or (m.weak and not (fresh_name or fresh_phrase)):
                     continue   # a known or generic entity is used, not introduced
                 label = _label_near(doc, m, cue.end, sent.end, typing) or m.label
                 found.append(Introduced(m.canonical, label, sent.text.strip(), "introduce.cue", (m.text,) if m.text != m.canonical else ()))
