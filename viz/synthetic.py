@@ -1,7 +1,7 @@
 """Seeded synthetic graphs that follow the graph contract, for the viz benchmark and tests.
 
 The shape imitates a corpus build: about a third of the nodes are papers; entity popularity is
-heavy-tailed (a few GSM8K-like hubs, many names seen once); every paper MENTIONS the entities it names,
+heavy-tailed (a few GSM8K-like hubs, many names seen once, none unnamed); every paper MENTIONS the entities it names,
 INTRODUCES at most one, and its contribution USES / OUTPERFORMS / EXTENDS some of them, with evidence
 sentences. Same ``(n_nodes, seed)`` gives the same graph.
 """
@@ -41,6 +41,10 @@ def synthetic_graph(n_nodes: int, seed: int = 0) -> nx.MultiDiGraph:
     # Zipf-like popularity: entity i is picked with weight 1/(i+1).
     weights = [1.0 / (i + 1) ** 0.9 for i in range(n_entities)]
     fresh = iter(rng.sample(entities, k=len(entities)))  # entities a paper can introduce
+    # As in a real build every entity is named by at least one paper: deal them out first.
+    first_named: dict[int, list[str]] = {}
+    for ent in rng.sample(entities, k=len(entities)):
+        first_named.setdefault(rng.randrange(n_papers), []).append(ent)
     for p in range(n_papers):
         pid = f"2401.{p:05d}"
         G.add_node(
@@ -48,7 +52,7 @@ def synthetic_graph(n_nodes: int, seed: int = 0) -> nx.MultiDiGraph:
             sources=[f"day-{p % 5}.jsonl"], date=f"2024-01-{p % 28 + 1:02d}", authors=[f"Author {p % 17}"],
             url=f"https://arxiv.org/abs/2401.{p:05d}", arxiv_id=f"2401.{p:05d}", abstract="",
         )
-        named = sorted(set(rng.choices(entities, weights=weights, k=rng.randint(2, 5))))
+        named = sorted(set(rng.choices(entities, weights=weights, k=rng.randint(1, 4))) | set(first_named.get(p, [])))
         introduced = next(fresh, None) if rng.random() < 0.6 else None
         if introduced is not None and introduced not in named:
             named.append(introduced)

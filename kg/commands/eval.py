@@ -1,9 +1,11 @@
-"""``kg eval GOLD --graph graph.json``: extraction quality against a gold set (same figures as shared/gold/score.py)."""
+"""``kg eval``: extraction quality against the dev gold set (same figures as shared/gold/score.py) and/or
+span-level scores on external corpora (TDMSci, SciERC; see ``kg.evaluation.external``)."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from dataclasses import asdict
 from pathlib import Path
 
@@ -11,22 +13,35 @@ from kg.errors import KgError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from kg.evaluation.corpora import CORPORA
+
     p = sub.add_parser(
         "eval",
-        help="score a graph against gold annotations",
+        help="score a graph against gold annotations, or the extractor on external corpora",
         description="Score GRAPH (node-link JSON from kg build) against GOLD (JSON Lines annotated per "
-        "shared/gold/GUIDELINES.md): entity, typed entity, INTRODUCES and relation P/R/F1.",
+        "shared/gold/GUIDELINES.md): entity, typed entity, INTRODUCES and relation P/R/F1. With --corpus, also "
+        "run the extractor on an external annotated corpus (tdmsci: CoNLL with DATASET tags; scierc: DyGIE JSON "
+        "Lines) and print span-level exact and relaxed (overlap) P/R/F1.",
     )
-    p.add_argument("gold", type=Path, metavar="GOLD", help="gold JSONL file (e.g. ../shared/gold/dev.jsonl)")
-    p.add_argument("--graph", required=True, type=Path, help="graph.json written by kg build")
+    p.add_argument("gold", type=Path, metavar="GOLD", nargs="?", help="gold JSONL file (e.g. ../shared/gold/dev.jsonl)")
+    p.add_argument("--graph", type=Path, help="graph.json written by kg build (required with GOLD)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--errors", type=Path, metavar="FILE", help="write missed/spurious items per paper (JSON Lines)")
+    p.add_argument("--corpus", nargs=2, action="append", default=[], metavar=("NAME", "PATH"),
+                   help=f"score the extractor on an external corpus; NAME is one of {', '.join(CORPORA)} (repeatable)")
+    p.add_argument("--spacy-model", default=None, metavar="NAME",
+                   help="with --corpus: use an installed spaCy pipeline instead of blank English")
+    p.add_argument("--exclude-gazetteer", action="append", default=[], metavar="FILE",
+                   help="with --corpus: leave out a gazetteer file (path under ontology/gazetteers, e.g. "
+                   "derived/tdmsci_datasets.jsonl, which was built from TDMSci train) (repeatable)")
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    from kg.evaluation.gold import format_scores, score_files
+def _score_gold(args: argparse.Namespace) -> dict:
+    from kg.evaluation.gold import score_files
 
+    if args.graph is None:
+        raise KgError("GOLD needs --graph graph.json")
     for path in (args.gold, args.graph):
         if not path.is_file():
             raise KgError(f"{path}: no such file")
@@ -34,9 +49,44 @@ def run(args: argparse.Namespace) -> int:
         result, report = score_files(args.graph, args.gold)
     except (json.JSONDecodeError, KeyError) as exc:
         raise KgError(f"cannot score {args.graph} against {args.gold}: {exc}") from exc
-    print(json.dumps(result, indent=1, sort_keys=True) if args.json else format_scores(result))
     if args.errors:
         with open(args.errors, "w", encoding="utf-8") as fh:
             for item in report:
                 fh.write(json.dumps(asdict(item), ensure_ascii=False) + "\n")
+    return result
+
+
+def _score_corpora(args: argparse.Namespace) -> list[dict]:
+    from kg.evaluation.corpora import CORPORA
+    from kg.evaluation.external import evaluate_corpus, nlp_for_eval
+
+    for name, path in args.corpus:
+        if name not in CORPORA:
+            raise KgError(f"--corpus {name}: unknown corpus (expected one of {', '.join(CORPORA)})")
+        if not Path(path).is_file():
+            raise KgError(f"{path}: no such file")
+    try:
+        nlp = nlp_for_eval(args.spacy_model, args.exclude_gazetteer)
+    except OSError as exc:   # spacy.load of a pipeline that is not installed
+        raise KgError(f"cannot load spaCy pipeline {args.spacy_model!r}: {exc}") from exc
+    progress = not args.quiet and sys.stderr.isatty()
+    return [evaluate_corpus(name, path, nlp, progress=progress) for name, path in args.corpus]
+
+
+def run(args: argparse.Namespace) -> int:
+    from kg.evaluation.external import format_table
+    from kg.evaluation.gold import format_scores
+
+    if args.gold is None and not args.corpus:
+        raise KgError("nothing to score: give GOLD --graph graph.json and/or --corpus NAME PATH")
+    if args.gold is None and (args.graph or args.errors):
+        raise KgError("--graph/--errors need GOLD")
+    gold = _score_gold(args) if args.gold is not None else None
+    corpora = _score_corpora(args) if args.corpus else []
+    if args.json:
+        payload = gold if not corpora else ({"gold": gold, "corpora": corpora} if gold is not None else {"corpora": corpora})
+        print(json.dumps(payload, indent=1, sort_keys=True))
+    else:
+        parts = ([format_scores(gold)] if gold is not None else []) + ([format_table(corpora)] if corpora else [])
+        print("\n\n".join(parts))
     return 0

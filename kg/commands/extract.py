@@ -1,4 +1,8 @@
-"""``kg extract INPUT... --out FILE.jsonl``: extractions only (shardable; ``kg build`` merges them)."""
+"""``kg extract INPUT... --out FILE.jsonl``: extractions only (shardable; ``kg build`` merges them).
+
+With ``--dask SCHEDULER`` the extraction runs on a Dask cluster (``kg.distributed``) and ``--out`` names a
+folder of shards ``extractions-part-NNNNN.jsonl``; ``kg build FOLDER --out DIR`` merges them.
+"""
 
 from __future__ import annotations
 
@@ -14,18 +18,54 @@ def register(sub: argparse._SubParsersAction) -> None:
         "extract",
         help="extract mentions and relations only (one JSON line per record)",
         description="Run reading and extraction only and write FILE.jsonl; run it on shards of the input in "
-        "parallel (or elsewhere) and merge the files with `kg build FILE1.jsonl FILE2.jsonl ... --out DIR`.",
+        "parallel (or elsewhere) and merge the files with `kg build FILE1.jsonl FILE2.jsonl ... --out DIR`. "
+        "With --dask the extraction is mapped over partitions of the input on a Dask cluster and --out is a "
+        "folder of shard files that `kg build FOLDER --out DIR` merges.",
     )
     add_input_arguments(p)
-    p.add_argument("--out", required=True, type=Path, metavar="FILE.jsonl", help="extractions file to write")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE.jsonl|DIR",
+                   help="extractions file to write (with --dask: folder of shard files)")
+    p.add_argument("--dask", default=None, metavar="SCHEDULER",
+                   help="run on the Dask scheduler at this address (tcp://host:8786), or 'local' to start a "
+                   "LocalCluster of --workers single-threaded processes")
+    p.add_argument("--partition-size", type=int, default=None, metavar="N",
+                   help="records per Dask task and shard file (default 500)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    progress = not args.quiet and sys.stderr.isatty()
+    if args.dask:
+        return _run_dask(args, progress)
+    if args.partition_size is not None:
+        from kg.errors import KgError
+
+        raise KgError("--partition-size needs --dask")
     from kg.pipeline import run_extract
 
     summary = run_extract(args.inputs, args.out, fmt=args.format, workers=args.workers, spacy_model=args.spacy_model,
-                          progress=not args.quiet and sys.stderr.isatty())
+                          progress=progress)
     if not args.quiet:
         print_summary(summary)
+    return 0
+
+
+def _run_dask(args: argparse.Namespace, progress: bool) -> int:
+    from kg.distributed import DEFAULT_PARTITION_SIZE, run_dask_extract
+    from kg.errors import KgError
+
+    if not getattr(args, "verbose", 0):
+        import logging
+
+        logging.getLogger("distributed").setLevel(logging.WARNING)   # the cluster's start/stop chatter
+    if args.out.exists() and not args.out.is_dir():
+        raise KgError(f"{args.out}: with --dask, --out must be a folder (it holds one shard file per partition)")
+    summary = run_dask_extract(args.inputs, args.out, args.dask, fmt=args.format, n_workers=args.workers,
+                               spacy_model=args.spacy_model, progress=progress,
+                               partition_size=args.partition_size or DEFAULT_PARTITION_SIZE)
+    if not args.quiet:
+        print(f"records read:   {summary.records}")
+        print(f"dask workers:   {summary.workers}")
+        print(f"skipped:        {len(summary.skipped)}")
+        print(f"wrote:          {len(summary.shards)} shard files in {args.out}")
     return 0

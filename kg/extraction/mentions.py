@@ -74,6 +74,8 @@ def acronym_table(doc: Doc, gazetteer: dict[tuple[int, int], Span], typing: Typi
     return table
 
 
+COMPONENT_HEADS = {"loss", "losses", "objective", "penalty", "regularizer", "term", "function", "head", "layer", "module",
+                   "estimator", "sampler"}
 COORDINATION = {",", "and", "or", "(", ")", "e.g.", "e.g.,", "i.e.", "as", "well", "including", "such"}
 
 
@@ -142,7 +144,11 @@ def select_mentions(doc: Doc, typing: Typing, title_end: int) -> tuple[list[DocM
             continue
         if rule == "pattern:technique-head" and span.end < len(doc) and doc[span.end].text.lower() in typing.phrase_blockers:
             continue                        # "monolingual training data": the phrase modifies a noun
-        proposals.append((2 if weak else 1, span.start, span.end, span.label_ or None, span.kb_id_ or span.text, rule, weak))
+        tier = 2 if weak else 1
+        if rule == "pattern:technique-head" and doc[span.end - 1].text.lower() in COMPONENT_HEADS \
+                and any(span.start <= g0 and g1 == span.end - 1 for g0, g1 in gazetteer):
+            tier = 1        # "pruning loss" is a component of its own, not the listed "pruning" plus a word
+        proposals.append((tier, span.start, span.end, span.label_ or None, span.kb_id_ or span.text, rule, weak))
 
     proposals.sort(key=lambda p: (p[0], -(p[2] - p[1]), PRIORITY.get(_rule_family(p[5]), 9), p[1], p[4]))
     taken = [False] * len(doc)

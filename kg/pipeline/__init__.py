@@ -44,6 +44,24 @@ def _progress(iterable, *, enabled: bool, desc: str):
     return tqdm(iterable, desc=desc, unit=" rec", disable=not enabled, leave=False, mininterval=0.5)
 
 
+class TimedIterator:
+    """Wrap an iterator and add up the time spent inside its ``__next__`` (the read step, interleaved with extraction)."""
+
+    def __init__(self, iterable) -> None:
+        self._it = iter(iterable)
+        self.seconds = 0.0
+
+    def __iter__(self) -> "TimedIterator":
+        return self
+
+    def __next__(self):
+        t0 = time.perf_counter()
+        try:
+            return next(self._it)
+        finally:
+            self.seconds += time.perf_counter() - t0
+
+
 def run_extract(inputs: list[str], out_file: Path, *, fmt: str | None = None, workers: int = 1,
                 spacy_model: str | None = None, progress: bool = True) -> BuildSummary:
     """Read and extract only: write one extractions line per record to ``out_file`` (atomically)."""
@@ -60,7 +78,8 @@ def run_extract(inputs: list[str], out_file: Path, *, fmt: str | None = None, wo
     try:
         with open(tmp_path(out_file), "w", encoding="utf-8") as fh:
             records = _progress(iter_inputs(inputs, fmt, stats), enabled=progress, desc="extract")
-            for ex in extract_records(records, nlp, n_process=workers, failures=summary.skipped):
+            for ex in extract_records(records, nlp, n_process=workers, failures=summary.skipped,
+                                      spacy_model=spacy_model):
                 fh.write(extraction_line(ex))
                 summary.records += 1
     except BaseException:
@@ -80,8 +99,8 @@ def run_build(inputs: list[str], out_dir: Path, *, fmt: str | None = None, worke
     from kg.pipeline.extract import extract_records
     from kg.pipeline.graph import build_graph
     from kg.pipeline.resolve import resolve
+    from kg.pipeline.store import ExtractionStore, ExtractionWriter, PaperRef
     from kg.pipeline.write import commit, discard, tmp_path, write_graph_files
-    from kg.writers.extractions import extraction_line
 
     summary = BuildSummary()
     stats = ReadStats()
@@ -95,23 +114,35 @@ def run_build(inputs: list[str], out_dir: Path, *, fmt: str | None = None, worke
         summary.seconds["load"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        extractions: list[Extraction] = []
-        with open(tmp_path(extractions_path), "w", encoding="utf-8") as fh:
-            records = _progress(iter_inputs(inputs, fmt, stats), enabled=progress, desc="extract")
-            for ex in extract_records(records, nlp, n_process=workers, failures=summary.skipped):
-                fh.write(extraction_line(ex))
-                extractions.append(ex)
-        summary.seconds["read+extract"] = time.perf_counter() - t0
-        summary.records = len(extractions)
-        if not extractions:
+        refs: list[PaperRef] = []        # paper metadata + line offset; the extractions themselves stay on disk
+        with open(tmp_path(extractions_path), "wb") as fh:
+            writer = ExtractionWriter(fh)
+            records = TimedIterator(iter_inputs(inputs, fmt, stats))
+            for ex in extract_records(_progress(records, enabled=progress, desc="extract"), nlp, n_process=workers,
+                                      failures=summary.skipped, spacy_model=spacy_model):
+                refs.append(writer.write(ex))
+        summary.seconds["read"] = records.seconds
+        summary.seconds["extract"] = time.perf_counter() - t0 - records.seconds
+        summary.records = len(refs)
+        if not refs:
             raise KgError(f"no usable records in {', '.join(inputs)} ({len(stats.skipped)} skipped)")
 
         t0 = time.perf_counter()
-        res = resolve(extractions)
+        store = None
+
+        def load(chosen: dict[str, PaperRef]) -> ExtractionStore:
+            nonlocal store
+            store = ExtractionStore(tmp_path(extractions_path), chosen)
+            return store
+
+        res = resolve(refs, load=load)
+        del refs
         summary.seconds["resolve"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
         G = build_graph(res)
+        store.close()
+        del res, store                   # only the graph is needed from here on
         summary.seconds["graph"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()

@@ -15,6 +15,7 @@ majority label (gazetteer labels win).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from kg.extraction.names import clean_surface, fold
@@ -145,8 +146,13 @@ def resolve_entities(papers: dict[str, dict], extractions: dict[str, Extraction]
     return Resolution(papers, extractions, entities, key_to_entity)
 
 
-def resolve(extractions: list[Extraction]) -> Resolution:
-    """Run paper merging then entity resolution."""
+def resolve(extractions: list, load: Callable[[dict], Mapping[str, Extraction]] | None = None) -> Resolution:
+    """Run paper merging then entity resolution.
+
+    ``extractions`` are ``Extraction`` objects, or any objects with their ``paper`` dict when ``load`` is
+    given: ``load`` maps the chosen one per paper id to a mapping paper id -> ``Extraction`` (``kg build``
+    passes ``kg.pipeline.store.PaperRef`` items and reads the extractions back from extractions.jsonl).
+    """
     papers, chosen = merge_papers(extractions)
-    res = resolve_entities(papers, chosen)
+    res = resolve_entities(papers, load(chosen) if load is not None else chosen)
     return res

@@ -14,10 +14,6 @@
   var data = JSON.parse(document.getElementById("kg-data").textContent);
   var stats = data.stats;
   var meta = data.meta;
-  var FADED = { background: "#eef1f4", border: "#dde3e9", highlight: { background: "#eef1f4", border: "#dde3e9" }, hover: { background: "#eef1f4", border: "#dde3e9" } };
-  var FADED_EDGE = { color: "rgba(200,205,210,0.25)", highlight: "rgba(200,205,210,0.25)", hover: "rgba(200,205,210,0.25)", inherit: false };
-  var FONT_COLOR = "#1f2933";
-  var FADED_FONT = "rgba(31,41,51,0.15)";
 
   var view = {
     nodes: stats.nodes,
@@ -31,7 +27,9 @@
     ready: false,
     readyMs: null,
     stabilizationMs: null,
-    iterations: null
+    iterations: null,
+    highlighted: null,
+    animating: false
   };
   window.kgView = view;
 
@@ -41,8 +39,8 @@
   data.edges.forEach(function (e) { edgeById[e.id] = e; });
   var labelStyle = {};
   meta.labels.forEach(function (l) { labelStyle[l.name] = l; });
-  var relStyle = {};
-  meta.relations.forEach(function (r) { relStyle[r.name] = r; });
+  var relStyle = {}, relOrder = {};
+  meta.relations.forEach(function (r, i) { relStyle[r.name] = r; relOrder[r.name] = i; });
 
   // ---- DOM helpers (text only) --------------------------------------------------------------
   function el(tag, attrs) {
@@ -170,11 +168,14 @@
   function connectionsList(id) {
     var ids = network.getConnectedEdges(id);
     if (!ids.length) { return null; }
+    // Claims first, in the contract's order (INTRODUCES, USES, OUTPERFORMS, EXTENDS), MENTIONS last.
     ids.sort(function (a, b) {
-      var ea = edgeById[a], eb = edgeById[b];
-      return ea.kg.type < eb.kg.type ? -1 : ea.kg.type > eb.kg.type ? 1 : (a < b ? -1 : a > b ? 1 : 0);
+      var ra = relOrder[edgeById[a].kg.type], rb = relOrder[edgeById[b].kg.type];
+      var na = nodeName(edgeById[a].from === id ? edgeById[a].to : edgeById[a].from);
+      var nb = nodeName(edgeById[b].from === id ? edgeById[b].to : edgeById[b].from);
+      return ra - rb || (na < nb ? -1 : na > nb ? 1 : 0);
     });
-    var list = el("ol", { className: "kg-connections" });
+    var list = el("ol", { className: "kg-connections", "aria-label": "Connections" });
     ids.slice(0, 60).forEach(function (eid) {
       var e = edgeById[eid];
       var outgoing = e.from === id;
@@ -249,35 +250,99 @@
   network.on("blurEdge", hideHover);
   network.on("dragStart", hideHover);
   network.on("zoom", hideHover);
+  network.on("animationFinished", function () { view.animating = false; });
 
   // ---- neighbourhood highlight ------------------------------------------------------------
-  var highlighted = false;
+  // Drawn on top of the network in "afterDrawing": a translucent veil over the whole view, then the
+  // neighbourhood redrawn crisp above it. This costs one redraw whatever the graph size, whereas
+  // restyling every node/edge through the DataSets costs seconds at a few thousand nodes.
+  var spotlight = null;  // {nodes: [ids], edges: [ids]} or null
   function highlight(nodeIds, edgeIds) {
-    var keepN = new Set(nodeIds), keepE = new Set(edgeIds);
-    nodes.update(data.nodes.map(function (n) {
-      return keepN.has(n.id) ? { id: n.id, color: n.color, font: { color: FONT_COLOR } } : { id: n.id, color: FADED, font: { color: FADED_FONT } };
-    }));
-    edges.update(data.edges.map(function (e) {
-      return keepE.has(e.id) ? { id: e.id, color: e.color } : { id: e.id, color: FADED_EDGE };
-    }));
-    highlighted = true;
+    spotlight = { nodes: nodeIds, edges: edgeIds };
+    network.redraw();
   }
   function unhighlight() {
-    if (!highlighted) { return; }
-    nodes.update(data.nodes.map(function (n) { return { id: n.id, color: n.color, font: { color: FONT_COLOR } }; }));
-    edges.update(data.edges.map(function (e) { return { id: e.id, color: e.color }; }));
-    highlighted = false;
+    if (!spotlight) { return; }
+    spotlight = null;
+    view.highlighted = null;
+    network.unselectAll();
+    network.redraw();
   }
   function highlightNode(id) {
     highlight([id].concat(network.getConnectedNodes(id)), network.getConnectedEdges(id));
   }
+
+  function drawShape(ctx, shape, x, y, r) {
+    ctx.beginPath();
+    if (shape === "square") { ctx.rect(x - r, y - r, 2 * r, 2 * r); }
+    else if (shape === "diamond") { ctx.moveTo(x, y - r); ctx.lineTo(x + r, y); ctx.lineTo(x, y + r); ctx.lineTo(x - r, y); ctx.closePath(); }
+    else if (shape === "triangle") { ctx.moveTo(x, y - r); ctx.lineTo(x + r, y + r * 0.8); ctx.lineTo(x - r, y + r * 0.8); ctx.closePath(); }
+    else { ctx.arc(x, y, r, 0, 2 * Math.PI); }
+  }
+
+  network.on("afterDrawing", function (ctx) {
+    if (!spotlight) { return; }
+    var shown = {
+      nodes: spotlight.nodes.filter(function (id) { return !nodeHidden[id]; }),
+      edges: spotlight.edges.filter(function (id) { return !edgeHidden[id]; })
+    };
+    view.highlighted = { nodes: shown.nodes.length, edges: shown.edges.length };
+    var scale = network.getScale();
+    var topLeft = network.DOMtoCanvas({ x: 0, y: 0 });
+    var bottomRight = network.DOMtoCanvas({ x: container.clientWidth, y: container.clientHeight });
+    var pos = network.getPositions(shown.nodes);
+    var radius = {};
+    shown.nodes.forEach(function (id) {
+      var box = network.getBoundingBox(id);
+      radius[id] = Math.max(4, pos[id].y - box.top);
+    });
+    ctx.save();
+    ctx.fillStyle = "rgba(251,252,253,0.9)";
+    ctx.fillRect(topLeft.x, topLeft.y, bottomRight.x - topLeft.x, bottomRight.y - topLeft.y);
+    shown.edges.forEach(function (eid) {
+      var e = edgeById[eid], a = pos[e.from], b = pos[e.to];
+      if (!a || !b) { return; }
+      var dx = b.x - a.x, dy = b.y - a.y, len = Math.sqrt(dx * dx + dy * dy) || 1;
+      var ux = dx / len, uy = dy / len, end = len - radius[e.to] - 2;
+      ctx.strokeStyle = e.color.color;
+      ctx.fillStyle = e.color.color;
+      ctx.lineWidth = Math.max(1.5, e.width * 1.6) / Math.min(1, scale);
+      ctx.setLineDash(e.dashes ? [6 / scale, 4 / scale] : []);
+      ctx.beginPath(); ctx.moveTo(a.x, a.y); ctx.lineTo(a.x + ux * end, a.y + uy * end); ctx.stroke();
+      var head = 9 / Math.min(1, scale), tipX = a.x + ux * end, tipY = a.y + uy * end;
+      ctx.setLineDash([]);
+      ctx.beginPath();
+      ctx.moveTo(tipX, tipY);
+      ctx.lineTo(tipX - ux * head - uy * head * 0.5, tipY - uy * head + ux * head * 0.5);
+      ctx.lineTo(tipX - ux * head + uy * head * 0.5, tipY - uy * head - ux * head * 0.5);
+      ctx.closePath(); ctx.fill();
+    });
+    var fontPx = 13 / scale;
+    ctx.font = fontPx + "px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    shown.nodes.forEach(function (id) {
+      var n = byId[id], p = pos[id], r = radius[id];
+      var style = labelStyle[n.kg.label] || { color: "#ddd", border: "#888", shape: "dot" };
+      drawShape(ctx, style.shape, p.x, p.y, r);
+      ctx.fillStyle = style.color; ctx.fill();
+      ctx.lineWidth = 2 / scale; ctx.strokeStyle = "#111"; ctx.stroke();
+      ctx.lineWidth = 3 / scale; ctx.strokeStyle = "rgba(255,255,255,0.9)"; ctx.fillStyle = "#111";
+      ctx.strokeText(n.label, p.x, p.y + r + 3 / scale);
+      ctx.fillText(n.label, p.x, p.y + r + 3 / scale);
+    });
+    ctx.restore();
+  });
 
   function selectNode(id) {
     if (!byId[id]) { return false; }
     if (nodes.get(id).hidden) { return false; }
     network.selectNodes([id]);
     highlightNode(id);
-    network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: { duration: 350, easingFunction: "easeInOutQuad" } });
+    view.animating = true;
+    // Frame the whole neighbourhood, without zooming in further than 1.5x on a small one.
+    network.fit({ nodes: [id].concat(network.getConnectedNodes(id)), maxZoomLevel: 1.5,
+                  animation: { duration: 350, easingFunction: "easeInOutQuad" } });
     showDetails(nodeCard(id), connectionsList(id));
     return true;
   }
@@ -297,22 +362,27 @@
 
   // ---- legend and filters -----------------------------------------------------------------
   var hiddenLabels = new Set(), hiddenRelations = new Set();
+  var nodeHidden = {}, edgeHidden = {};
   function applyFilters() {
-    var nodeHidden = {};
-    var visibleNodes = 0, visibleEdges = 0;
-    nodes.update(data.nodes.map(function (n) {
+    // Only items whose visibility changes are sent to the DataSets (updates cost ~0.1 ms each).
+    var nodeChanges = [], edgeChanges = [], visibleNodes = 0, visibleEdges = 0;
+    data.nodes.forEach(function (n) {
       var hidden = hiddenLabels.has(n.kg.label);
+      if (hidden !== !!nodeHidden[n.id]) { nodeChanges.push({ id: n.id, hidden: hidden }); }
       nodeHidden[n.id] = hidden;
       if (!hidden) { visibleNodes++; }
-      return { id: n.id, hidden: hidden };
-    }));
-    edges.update(data.edges.map(function (e) {
+    });
+    data.edges.forEach(function (e) {
       var hidden = hiddenRelations.has(e.kg.type) || nodeHidden[e.from] || nodeHidden[e.to];
+      if (hidden !== !!edgeHidden[e.id]) { edgeChanges.push({ id: e.id, hidden: hidden }); }
+      edgeHidden[e.id] = hidden;
       if (!hidden) { visibleEdges++; }
-      return { id: e.id, hidden: hidden };
-    }));
+    });
+    if (nodeChanges.length) { nodes.update(nodeChanges); }
+    if (edgeChanges.length) { edges.update(edgeChanges); }
     view.visibleNodes = visibleNodes;
     view.visibleEdges = visibleEdges;
+    network.redraw();
   }
 
   function legendRow(swatch, name, count, hiddenSet, kind) {

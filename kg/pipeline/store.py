@@ -1,0 +1,87 @@
+"""Extractions kept on disk during a build: ``extractions.jsonl`` plus a byte offset per paper.
+
+``kg build`` writes every extraction to ``extractions.jsonl`` as it is made. Holding all the ``Extraction``
+objects (mentions, relations, evidence sentences) until the graph is assembled made the build's memory grow
+with every record on top of the graph itself; instead the build keeps, per record, only its paper metadata
+(needed for the Paper nodes anyway) and where its line starts, and the resolve and graph steps read a
+paper's extraction back from the file when they get to it (``ExtractionStore``, a read-only mapping
+paper id -> ``Extraction``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from kg.records import Extraction
+
+
+@dataclass
+class PaperRef:
+    """What the build keeps of one extraction: its ``paper`` dict and where its line is in the file."""
+
+    paper: dict[str, Any]
+    offset: int
+    length: int
+
+
+class ExtractionWriter:
+    """Append extraction lines to a binary file, remembering each line's offset.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from kg.records import Extraction
+    >>> path = os.path.join(tempfile.mkdtemp(), "x.jsonl")
+    >>> with open(path, "wb") as fh:
+    ...     w = ExtractionWriter(fh)
+    ...     ref = w.write(Extraction({"id": "p1", "title": "T", "abstract": "A"}))
+    >>> store = ExtractionStore(path, {"p1": ref})
+    >>> store["p1"].paper["title"], len(store)
+    ('T', 1)
+    """
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        from kg.writers.extractions import extraction_line
+
+        self._line = extraction_line
+        self._fh = fh
+        self._offset = 0
+
+    def write(self, ex: Extraction) -> PaperRef:
+        data = self._line(ex).encode("utf-8")
+        self._fh.write(data)
+        ref = PaperRef(ex.paper, self._offset, len(data))
+        self._offset += len(data)
+        return ref
+
+
+class ExtractionStore(Mapping):
+    """Read-only mapping paper id -> ``Extraction``, each parsed from its line of ``path`` on access."""
+
+    def __init__(self, path: str | Path, refs: Mapping[str, PaperRef]) -> None:
+        self._path = Path(path)
+        self._refs = dict(refs)
+        self._fh: IO[bytes] | None = None
+
+    def __getitem__(self, pid: str) -> Extraction:
+        ref = self._refs[pid]
+        if self._fh is None:
+            self._fh = open(self._path, "rb")
+        self._fh.seek(ref.offset)
+        return Extraction.from_dict(json.loads(self._fh.read(ref.length)))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._refs)
+
+    def __len__(self) -> int:
+        return len(self._refs)
+
+    def close(self) -> None:
+        """Close the file (reopened on the next access)."""
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
