@@ -25,4 +25,12 @@ if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+if ! command -v java >/dev/null 2>&1 || ! command -v mvn >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "installing Java 17 and Maven for the Neo4j test server" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jdk-headless maven >/dev/null) \
+      || echo "warning: could not install Java/Maven; Neo4j tests will fail" >&2
+  fi
+fi
+
 exec .venv/bin/python -m pytest -q -p no:cacheprovider --doctest-modules kg viz tests "$@"

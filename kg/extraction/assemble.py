@@ -33,8 +33,8 @@ def doc_text(title: str, abstract: str) -> str:
 
 
 def title_head_links(doc: Doc, sent, mentions: list[DocMention], own_keys: set[str], cues: Cues) -> list[Link]:
-    """"Efficient Dataset Distillation through ...", "Scaling Model Merging with ...": an entity modified at the
-    head of the title (before the first preposition) is what the paper extends."""
+    """"Efficient Dataset Distillation through ...", "Scaling Model Merging with ...": a technique modified at the
+    head of the title (before the first preposition) is what the paper extends ("Pruning Llama-2-7B" uses a model)."""
     start = sent.start
     colon = next((t.i for t in sent if t.text == ":"), None)
     if colon is not None:
@@ -42,7 +42,7 @@ def title_head_links(doc: Doc, sent, mentions: list[DocMention], own_keys: set[s
     end = next((t.i for t in doc[start:sent.end] if t.text.lower() in cues.title_boundaries), sent.end)
     links = []
     for m in mentions:
-        if start < m.start and m.end <= end and not m.weak and m.key not in own_keys \
+        if start < m.start and m.end <= end and not m.weak and m.key not in own_keys and m.label == "Technique" \
                 and doc[m.start - 1].text.lower() not in ("a", "an", "the", "'s", "’s"):
             links.append(Link("EXTENDS", m, sent.text.strip(), TITLE_HEAD_RULE, TITLE_HEAD_CONFIDENCE))
     return links

@@ -79,6 +79,15 @@ COMPONENT_HEADS = {"loss", "losses", "objective", "penalty", "regularizer", "ter
 COORDINATION = {",", "and", "or", "(", ")", "e.g.", "e.g.,", "i.e.", "as", "well", "including", "such"}
 
 
+_CLASS_PLURALS = {"agents", "models", "systems", "networks", "methods", "llms", "vlms", "approaches", "algorithms", "tasks"}
+
+
+def _class_phrase(name: str, typing: Typing) -> bool:
+    """A lower-case plural class ("computer use agents", "graph neural networks" stays a technique via the gazetteer)."""
+    words = name.split()
+    return len(words) >= 2 and words[-1].lower() in _CLASS_PLURALS and all(w.islower() for w in words[1:])
+
+
 def coordinated_groups(doc: Doc, mentions: list[DocMention]) -> list[list[DocMention]]:
     """Runs of mentions joined only by commas, "and", "or", brackets ("X, Y, and Z")."""
     groups: list[list[DocMention]] = []
@@ -142,6 +151,8 @@ def select_mentions(doc: Doc, typing: Typing, title_end: int) -> tuple[list[DocM
         weak = strength == "weak" or (in_title and rule in ("pattern:technique-head", "pattern:model-head", "pattern:dataset-head"))
         if span.text in not_entities:
             continue
+        if rule == "pattern:acronym" and span.end < len(doc) and doc[span.end].text.lower() in ("systems", "system", "task", "tasks", "track", "community", "setting", "settings", "literature"):
+            continue                        # "training NMT systems": a kind of system, not a named one
         if rule == "pattern:technique-head" and span.end < len(doc) and doc[span.end].text.lower() in typing.phrase_blockers:
             continue                        # "monolingual training data": the phrase modifies a noun
         tier = 2 if weak else 1
@@ -171,7 +182,8 @@ def select_mentions(doc: Doc, typing: Typing, title_end: int) -> tuple[list[DocM
             continue
         for i in range(start, end):
             taken[i] = True
-        broad = canonical.lower() in typing.broad_terms or text.lower() in typing.broad_terms
+        broad = canonical.lower() in typing.broad_terms or text.lower() in typing.broad_terms or (
+            rule.startswith("acronym") and _class_phrase(canonical, typing))
         sure = bool(label) or rule.startswith(("gazetteer", "acronym")) or label_from_head(text, typing) is not None
         chosen.append(DocMention(start, end, text, final_label, canonical, rule, weak or broad, sure_label=sure))
     chosen.sort(key=lambda m: m.start)

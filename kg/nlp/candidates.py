@@ -42,6 +42,7 @@ _HYPHEN_NAME = re.compile(r"^[A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+$")
 _ALLCAPS = re.compile(r"^[A-Z][A-Z0-9\-]{2,}s?$")
 _SIZE = re.compile(r"(?:^|[-_ ])\d+(?:\.\d+)?[BMKT](?:$|[-_])|\d+(?:\.\d+)?[bB]$|-(?:XXL|XL|Large|Base|Small|Tiny|Mini|Huge|Nano)\b", re.I)
 _VERSION = re.compile(r"^v?\d+(?:\.\d+)*[a-z]?$")
+_WORD_PLUS_NUMBER = re.compile(r"^(?:top|sim|approx|about|around|over|under|up|x|k|n|step|epoch|layer|round|stage|level|v)\d+$", re.I)
 _SHORT_CODE = re.compile(r"^[a-zA-Z]\d{1,2}(?:-[a-z]+)?$")        # o1, o3-mini, R1 (after "OpenAI", "DeepSeek")
 _MODEL_SUFFIX_WORDS = {"Instruct", "Chat", "Base", "Turbo", "Distilled", "Large", "Small", "Mini", "Pro", "Ultra", "Flash",
                        "Coder", "Math", "Vision", "Preview", "Lite", "Plus", "Max", "Nano", "Tiny", "XL", "XXL", "Medium", "Huge"}
@@ -64,6 +65,8 @@ def token_is_name_like(tok: Token, typing: Typing) -> bool:
         return False
     if _NUMBERISH.match(text) or _YEAR_OR_UNIT.match(text) or _ORDINAL_WORDS.match(text) or text[0].isdigit():
         return False
+    if _WORD_PLUS_NUMBER.match(text):
+        return False                        # "top5", "sim3" (a lost "\sim"), "x10": a word and a number
     if "-" in text:
         parts = [p for p in text.split("-") if p]
         if parts and parts[-1].isalpha() and parts[-1].islower() and len(parts[-1]) >= 4 and not any(c.isdigit() for c in text):

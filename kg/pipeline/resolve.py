@@ -114,11 +114,8 @@ def resolve_entities(papers: dict[str, dict], extractions: dict[str, Extraction]
             paper_sets[key].add(pid)
         for key, form in display.items():
             spellings[key][form] += 1
-        written = {clean_surface(m.text) for m in extractions[pid].mentions}
-        for m in extractions[pid].mentions:
-            key = node_key(m.canonical)
-            for form in {clean_surface(m.text), m.canonical} & written:
-                literal[key][form] += 1
+        for key, form in {(node_key(m.canonical), clean_surface(m.text)) for m in extractions[pid].mentions}:
+            literal[key][form] += 1             # once per paper that writes this form
 
     def pick(counter: Counter, seen: Counter) -> str:
         """Most papers' form, where a form counts also for the shorter forms it completes ("OpenAI o1" for
@@ -128,7 +125,10 @@ def resolve_entities(papers: dict[str, dict], extractions: dict[str, Extraction]
             for other in counter:
                 if other != form and len(other) > len(form) and other.endswith(" " + form):
                     votes[other] += counter[form]
-        return sorted(votes.items(), key=lambda kv: (-kv[1], -seen[kv[0]], -len(kv[0]), kv[0]))[0][0]
+        group_seen = Counter()
+        for form, n in seen.items():
+            group_seen[fold(form)] += n
+        return sorted(votes.items(), key=lambda kv: (-kv[1], -group_seen[fold(kv[0])], -seen[kv[0]], -len(kv[0]), kv[0]))[0][0]
 
     entities: dict[str, EntityNode] = {}
     key_to_entity: dict[str, str] = {}
