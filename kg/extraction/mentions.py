@@ -137,12 +137,12 @@ def select_mentions(doc: Doc, typing: Typing, title_end: int) -> tuple[list[DocM
             continue
         proposals.append((1, long_span.start, long_span.end, label, canonical, "acronym:long-form", False))
     short_forms = {s: v for s, v in acronyms.items() if v[1] is not None}
-    for tok in doc:
-        text = tok.text
-        base = text[:-1] if text.endswith("s") and text[:-1] in short_forms else text
-        if base in short_forms:
-            _, label, canonical = short_forms[base]
-            proposals.append((1, tok.i, tok.i + 1, label, canonical, "acronym:short-form", False))
+    if short_forms:
+        for i, text in enumerate(t.text for t in doc):
+            base = text[:-1] if text.endswith("s") and text[:-1] in short_forms else text
+            if base in short_forms:
+                _, label, canonical = short_forms[base]
+                proposals.append((1, i, i + 1, label, canonical, "acronym:short-form", False))
     for span in doc.spans.get("kg_candidates", []):
         rule, strength = span.id_.split("|")
         in_title = span.start_char < title_end

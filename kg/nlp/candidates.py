@@ -60,7 +60,26 @@ def token_is_name_like(tok: Token, typing: Typing) -> bool:
     Hyphenated words count only when a part has two capitals or a digit (``LLM-Pruner``, ``UI-TARS``), so
     title-case compounds such as ``Zero-Shot`` or ``Self-Improving`` are not names.
     """
-    text = tok.text
+    return text_is_name_like(tok.text, typing)
+
+
+_NAME_LIKE_CACHE: dict[tuple[int, str], bool] = {}
+
+
+def text_is_name_like(text: str, typing: Typing) -> bool:
+    """``token_is_name_like`` on a string, memoised: most words recur, and a plain lower-case word never is a name."""
+    if text.islower() and text.isalpha():
+        return False
+    key = (id(typing), text)
+    hit = _NAME_LIKE_CACHE.get(key)
+    if hit is None:
+        if len(_NAME_LIKE_CACHE) > 200_000:
+            _NAME_LIKE_CACHE.clear()
+        hit = _NAME_LIKE_CACHE[key] = _name_like_uncached(text, typing)
+    return hit
+
+
+def _name_like_uncached(text: str, typing: Typing) -> bool:
     if len(text) < 2 or text.lower() in typing.non_entities or text.lower() in typing.metric_words:
         return False
     if _NUMBERISH.match(text) or _YEAR_OR_UNIT.match(text) or _ORDINAL_WORDS.match(text) or text[0].isdigit():
@@ -107,9 +126,14 @@ def guess_name_label(text: str, typing: Typing) -> str | None:
 def find_name_tokens(doc: Doc, typing: Typing) -> list[Candidate]:
     """Name-shaped tokens, extended over following version/size tokens (``Llama 3.1 8B``, ``MultiWOZ 2.1``)."""
     out: list[Candidate] = []
+    words = [t.text for t in doc]
     i = 0
     n = len(doc)
     while i < n:
+        w = words[i]
+        if (w.isalpha() and w.islower()) or not w[:1].isalnum():
+            i += 1                        # plain lower-case words and punctuation: the common case, never a name start
+            continue
         tok = doc[i]
         titled_word = tok.text[:1].isupper() and tok.text.isalpha() and not tok.is_sent_start
         name_like = token_is_name_like(tok, typing) or (
@@ -194,8 +218,12 @@ def find_headed_phrases(doc: Doc, typing: Typing) -> list[Candidate]:
     * ``<Capitalised words> Model|Network|Transformer`` -> Model.
     """
     out: list[Candidate] = []
-    for i, tok in enumerate(doc):
-        low = tok.text.lower()
+    heads = typing.dataset_heads | typing.technique_heads | typing.model_heads
+    for i, word in enumerate(t.text for t in doc):
+        low = word.lower()
+        if low not in heads:
+            continue
+        tok = doc[i]
         if low in typing.dataset_heads:
             j = i
             while j > 0 and i - j < 4 and (doc[j - 1].text[:1].isupper() or token_is_name_like(doc[j - 1], typing)) \
