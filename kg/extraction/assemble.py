@@ -6,6 +6,7 @@ import re
 
 from spacy.tokens import Doc
 
+from kg.extraction.doccache import cue_list, sentence_start_of, sentences_with
 from kg.extraction.introduced import Introduced, introduced_names, macro_tokens
 from kg.extraction.linking import Link, is_own, link_sentence
 from kg.extraction.mentions import DocMention, select_mentions
@@ -54,7 +55,7 @@ def kind_of_links(doc: Doc, sent, mentions: list[DocMention], own_keys: set[str]
     The entity must sit right before a generic head noun (method, framework, scheme...) in an indefinite
     noun phrase ("a", "an", optionally one adjective) after an introduce cue in the same sentence.
     """
-    intro_cues = [c for c in doc.spans.get("kg_cues", []) if c.label_ == "introduce" and sent.start <= c.start < sent.end]
+    intro_cues = [c for c in cue_list(doc) if c.label_ == "introduce" and sent.start <= c.start < sent.end]
     if not intro_cues:
         return []
     first = min(c.start for c in intro_cues)
@@ -114,13 +115,17 @@ def extract_doc(doc: Doc, paper: dict, typing: Typing, cues: Cues) -> Extraction
     mentions = _attach_introduced(doc, mentions, intros, title_end)
     own_keys = {fold(s) for intro in intros for s in (intro.canonical, *intro.aliases)}
 
-    cue_spans = list(doc.spans.get("kg_cues", []))
+    start_of = sentence_start_of(doc)
+    cues_by_sent: dict[int, list] = {}
+    for c in cue_list(doc):
+        cues_by_sent.setdefault(start_of[c.start], []).append(c)
+    own_sents = sentences_with(doc, ("own.subject", "introduce"))
     links: list[Link] = []
     for sent in doc.sents:
         is_title = sent.start_char < title_end
         sent_mentions = [m for m in mentions if sent.start <= m.start < sent.end]
         claimed: set[int] = set()
-        found = link_sentence(doc, sent, sent_mentions, cue_spans, cues, own_keys, is_title, title, claimed)
+        found = link_sentence(doc, sent, sent_mentions, cues_by_sent.get(sent.start, []), cues, own_keys, is_title, title, claimed)
         found.extend(kind_of_links(doc, sent, sent_mentions, own_keys, typing))
         linked = {id(link.mention) for link in found}
         if is_title:
@@ -131,8 +136,7 @@ def extract_doc(doc: Doc, paper: dict, typing: Typing, cues: Cues) -> Extraction
                 if not m.weak and id(m) not in linked and m.key not in own_keys and m.rule.startswith(("gazetteer", "acronym")):
                     found.append(Link("USES", m, sent.text.strip(), TITLE_RULE, TITLE_CONFIDENCE))
                     linked.add(id(m))
-        own = is_title or any(c.label_ in ("own.subject", "introduce") and sent.start <= c.start < sent.end for c in cue_spans) \
-            or any(m.key in own_keys for m in sent_mentions)
+        own = is_title or sent.start in own_sents or any(m.key in own_keys for m in sent_mentions)
         if own:
             # No cue claimed it, but the sentence speaks of the paper's own work: a named entity there is used
             # (lower confidence; datasets in such sentences are almost always evaluation data).

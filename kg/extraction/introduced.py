@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
+from kg.extraction.doccache import cue_list, sentences_with
 from kg.extraction.mentions import DocMention
 from kg.extraction.names import clean_surface, fold
 from kg.nlp.candidates import (guess_name_label, is_acronym_like, long_form_in, title_prefix_name, token_has_inner_caps,
@@ -107,13 +108,13 @@ def from_cues(doc: Doc, mentions: list[DocMention], typing: Typing) -> list[Intr
     """Names right after an introduce cue ("we propose X", "dubbed X", "a novel framework, X,")."""
     by_start = {m.start: m for m in mentions}
     found: list[Introduced] = []
-    for cue in doc.spans.get("kg_cues", []):
+    own_sents = sentences_with(doc, ("own.subject",))
+    for cue in cue_list(doc):
         if cue.label_ != "introduce":
             continue
         sent = cue.sent
-        own_sentence = any(c.label_ == "own.subject" and sent.start <= c.start < sent.end for c in doc.spans["kg_cues"])
-        if len(cue) == 1 and cue.text.lower() not in ("called", "dubbed", "named", "termed", "coined", "namely") and not any(
-                c.label_ == "own.subject" and sent.start <= c.start < sent.end for c in doc.spans["kg_cues"]):
+        own_sentence = sent.start in own_sents
+        if len(cue) == 1 and cue.text.lower() not in ("called", "dubbed", "named", "termed", "coined", "namely") and not own_sentence:
             continue   # a bare "presents" needs "we"/"this paper" in the sentence
         limit = min(sent.end, cue.end + 12)
         for i in range(cue.end, limit):
@@ -160,7 +161,7 @@ def _bare_name_after_cue(doc: Doc, i: int, cue_end: int, sent_end: int) -> int |
 
 def from_novel(doc: Doc, mentions: list[DocMention]) -> list[Introduced]:
     """"... LLMs with the novel ``dialogue gradient''": a new, unnamed-before term the paper coins."""
-    cues = doc.spans.get("kg_cues", [])
+    own_sents = sentences_with(doc, ("own.subject", "introduce"))
     found = []
     for m in mentions:
         if m.rule.startswith(("gazetteer", "acronym")) or m.start < 1:
@@ -171,7 +172,7 @@ def from_novel(doc: Doc, mentions: list[DocMention]) -> list[Introduced]:
         if doc[i].text.lower() != "novel":
             continue
         sent = doc[m.start].sent
-        if any(c.label_ in ("own.subject", "introduce") and sent.start <= c.start < sent.end for c in cues) or m.weak:
+        if sent.start in own_sents or m.weak:
             found.append(Introduced(m.canonical, m.label, sent.text.strip(), "introduce.novel"))
     return found
 
@@ -179,7 +180,7 @@ def from_novel(doc: Doc, mentions: list[DocMention]) -> list[Introduced]:
 def from_appositions(doc: Doc, mentions: list[DocMention], typing: Typing) -> list[Introduced]:
     """"... and train StepRM, a 7B reward model ..." in a sentence about the paper's own work: a new name defined
     by an indefinite appositive is what the paper introduces."""
-    cues = doc.spans.get("kg_cues", [])
+    own_sents = sentences_with(doc, ("own.subject",))
     found = []
     for m in mentions:
         if m.weak or m.rule.startswith(("gazetteer", "acronym")) or m.end + 2 >= len(doc):
@@ -192,7 +193,7 @@ def from_appositions(doc: Doc, mentions: list[DocMention], typing: Typing) -> li
             description = [t.text for t in doc[max(sent.start, m.start - 6):m.start - 1]][::-1]  # "our 8B policy model, X,"
         else:
             continue
-        if not any(c.label_ == "own.subject" and sent.start <= c.start < sent.end for c in cues):
+        if sent.start not in own_sents:
             continue
         label = head_label(description, typing)
         if label is not None:

@@ -123,10 +123,10 @@ def guess_name_label(text: str, typing: Typing) -> str | None:
     return None
 
 
-def find_name_tokens(doc: Doc, typing: Typing) -> list[Candidate]:
+def find_name_tokens(doc: Doc, typing: Typing, words: list[str] | None = None) -> list[Candidate]:
     """Name-shaped tokens, extended over following version/size tokens (``Llama 3.1 8B``, ``MultiWOZ 2.1``)."""
     out: list[Candidate] = []
-    words = [t.text for t in doc]
+    words = words if words is not None else [t.text for t in doc]
     i = 0
     n = len(doc)
     while i < n:
@@ -209,7 +209,7 @@ def _is_modifier(tok: Token, typing: Typing) -> bool:
     return bool(re.match(r"^[A-Za-z][A-Za-z0-9\-']*$", t))
 
 
-def find_headed_phrases(doc: Doc, typing: Typing) -> list[Candidate]:
+def find_headed_phrases(doc: Doc, typing: Typing, words: list[str] | None = None) -> list[Candidate]:
     """Phrases ending in a typed head word.
 
     * ``<Name tokens> dataset|benchmark|corpus`` -> Dataset (``the MATH benchmark`` gives ``MATH``; a
@@ -219,7 +219,7 @@ def find_headed_phrases(doc: Doc, typing: Typing) -> list[Candidate]:
     """
     out: list[Candidate] = []
     heads = typing.dataset_heads | typing.technique_heads | typing.model_heads
-    for i, word in enumerate(t.text for t in doc):
+    for i, word in enumerate(words if words is not None else [t.text for t in doc]):
         low = word.lower()
         if low not in heads:
             continue
