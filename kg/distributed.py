@@ -120,9 +120,10 @@ def extract_on_dask(records: Iterable[PaperRecord | Extraction], out_dir: Path, 
     def drain_one() -> None:
         index, future = window.popleft()
         text, bad = future.result()
-        path = out_dir / shard_name(index)
-        tmp_path(path).write_text(text, encoding="utf-8")
-        written.append(path)
+        if text:                         # a partition whose records all failed leaves no (empty) shard
+            path = out_dir / shard_name(index)
+            tmp_path(path).write_text(text, encoding="utf-8")
+            written.append(path)
         summary.records += text.count("\n")
         summary.skipped.extend(bad)
         if progress is not None:

@@ -140,3 +140,86 @@ def test_dask_out_must_be_a_folder(tmp_path: Path) -> None:
 def test_partition_size_needs_dask(tmp_path: Path) -> None:
     done = kg("extract", str(SAMPLE), "--out", str(tmp_path / "x.jsonl"), "--partition-size", "5", check=False)
     assert done.returncode == 1 and "--partition-size needs --dask" in done.stderr
+
+
+# --- streaming writers and the on-disk extraction store ---------------------------------------------------
+
+def _odd_graph():
+    import networkx as nx
+
+    G = nx.MultiDiGraph()
+    G.add_node('é"q<&>\t\n x', label="Model", name="`{x}` <script>", aliases=["a", "b"], extra={"k": [1, {"z": None}]},
+               empty="", flag=True, paper_count=3, score=0.5, gone=None, nothing=[])
+    G.add_node("bare")
+    G.add_node("p1", label="Paper", title="𝔘nicode title", abstract="line\nbreak \u2028 ]]> &amp;", sources=["a.txt"])
+    G.add_edge('é"q<&>\t\n x', "bare", key="USES|p1", type="USES", paper="p1", evidence="x < y & z", confidence=0.1)
+    G.add_edge("bare", "bare", key="MENTIONS|p1", type="MENTIONS", paper="p1", evidence="", rule="r", confidence=1.0)
+    G.add_edge("p1", "bare", key="k2")
+    return G
+
+
+def test_streamed_graph_json_is_byte_identical_to_graphio(sample_single: Path, tmp_path: Path) -> None:
+    import networkx as nx
+
+    from kg.graphio import graph_to_json_text, load_graph
+    from kg.writers.graph_json import write_graph_json_stream
+
+    for i, G in enumerate([_odd_graph(), nx.MultiDiGraph(), load_graph(sample_single / "graph.json")]):
+        path = tmp_path / f"g{i}.json"
+        write_graph_json_stream(G, path)
+        assert path.read_text(encoding="utf-8") == graph_to_json_text(G)
+
+
+def test_streamed_graphml_is_byte_identical_to_networkx(sample_single: Path, tmp_path: Path) -> None:
+    import networkx as nx
+
+    from kg.graphio import load_graph
+    from kg.writers.graphml import to_graphml_graph, write_graphml
+
+    for i, G in enumerate([_odd_graph(), nx.MultiDiGraph(), load_graph(sample_single / "graph.json")]):
+        ours, theirs = tmp_path / f"ours{i}.graphml", tmp_path / f"nx{i}.graphml"
+        write_graphml(G, ours)
+        nx.write_graphml_xml(to_graphml_graph(G), theirs)
+        assert ours.read_bytes() == theirs.read_bytes()
+        assert set(nx.read_graphml(ours).nodes) == {str(n) for n in G.nodes}
+
+
+def test_build_from_the_store_equals_the_in_memory_build(sample_single: Path) -> None:
+    """kg build keeps extractions on disk; the graph is the one built from all extractions in memory."""
+    import json
+
+    from kg.graphio import graph_to_json_text
+    from kg.pipeline.graph import build_graph
+    from kg.pipeline.resolve import resolve
+    from kg.records import Extraction
+
+    lines = (sample_single / "extractions.jsonl").read_text(encoding="utf-8").splitlines()
+    extractions = [Extraction.from_dict(json.loads(line)) for line in lines]
+    in_memory = graph_to_json_text(build_graph(resolve(extractions)))
+    assert (sample_single / "graph.json").read_text(encoding="utf-8") == in_memory
+
+
+def test_neo4j_csv_path_writes_the_export_of_the_graph_without_networkx(sample_single: Path, tmp_path: Path) -> None:
+    """``kg build --neo4j-csv`` (no NetworkX graph) writes the files ``kg export --format neo4j-admin-csv``
+    writes for graph.json: node files and import command byte for byte, relationship rows as a set."""
+    import csv
+    import io
+
+    streamed = tmp_path / "streamed"
+    kg("-q", "build", str(SAMPLE), "--out", str(streamed), "--neo4j-csv")
+    assert not (streamed / "graph.json").exists()
+    assert (streamed / "extractions.jsonl").read_bytes() == (sample_single / "extractions.jsonl").read_bytes()
+    exported = tmp_path / "exported"
+    kg("export", "--format", "neo4j-admin-csv", "--out", str(exported), str(sample_single / "graph.json"))
+    names = sorted(p.name for p in exported.iterdir())
+    assert sorted(p.name for p in (streamed / "neo4j-import").iterdir()) == names
+    assert any(n.startswith("rels_") for n in names) and any(n.startswith("nodes_") for n in names)
+    for name in names:
+        ours, theirs = (streamed / "neo4j-import" / name).read_text("utf-8"), (exported / name).read_text("utf-8")
+        if not name.startswith("rels_"):
+            assert ours == theirs, name
+            continue
+        rows_ours = list(csv.reader(io.StringIO(ours)))
+        rows_theirs = list(csv.reader(io.StringIO(theirs)))
+        assert rows_ours[0] == rows_theirs[0], name
+        assert sorted(rows_ours[1:]) == sorted(rows_theirs[1:]) and len(rows_ours) > 1, name

@@ -20,6 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_input_arguments(p)
     p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder (created if missing)")
     p.add_argument("--no-html", action="store_true", help="skip graph.html")
+    p.add_argument("--neo4j-csv", action="store_true",
+                   help="for corpora too large for one in-memory graph: never build the NetworkX graph; write "
+                   "DIR/extractions.jsonl and neo4j-admin import files in DIR/neo4j-import/ instead of graph.*")
     p.set_defaults(func=run)
 
 
@@ -27,7 +30,8 @@ def run(args: argparse.Namespace) -> int:
     from kg.pipeline import run_build
 
     summary = run_build(args.inputs, args.out, fmt=args.format, workers=args.workers, spacy_model=args.spacy_model,
-                        html=not args.no_html, progress=not args.quiet and sys.stderr.isatty())
+                        html=not args.no_html, progress=not args.quiet and sys.stderr.isatty(),
+                        neo4j_csv=args.neo4j_csv)
     if not args.quiet:
         print_summary(summary)
     return 0

@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from kg.errors import KgError
 from kg.pipeline.read import ReadStats, iter_inputs
-from kg.records import BadRecord, Extraction
+from kg.records import BadRecord
 
 STEPS = ("read", "extract", "resolve", "graph", "write")
 
@@ -93,8 +93,13 @@ def run_extract(inputs: list[str], out_file: Path, *, fmt: str | None = None, wo
 
 
 def run_build(inputs: list[str], out_dir: Path, *, fmt: str | None = None, workers: int = 1,
-              spacy_model: str | None = None, html: bool = True, progress: bool = True) -> BuildSummary:
-    """Run every step and write ``graph.json``, ``graph.graphml``, ``extractions.jsonl`` and ``graph.html``."""
+              spacy_model: str | None = None, html: bool = True, progress: bool = True,
+              neo4j_csv: bool = False) -> BuildSummary:
+    """Run every step and write ``graph.json``, ``graph.graphml``, ``extractions.jsonl`` and ``graph.html``.
+
+    With ``neo4j_csv`` the graph is never assembled in NetworkX: ``extractions.jsonl`` and the
+    ``neo4j-admin`` import files in ``DIR/neo4j-import/`` are written instead (``kg.pipeline.neo4j_csv``).
+    """
     from kg.nlp.pipeline import build_nlp
     from kg.pipeline.extract import extract_records
     from kg.pipeline.graph import build_graph
@@ -138,6 +143,20 @@ def run_build(inputs: list[str], out_dir: Path, *, fmt: str | None = None, worke
         res = resolve(refs, load=load)
         del refs
         summary.seconds["resolve"] = time.perf_counter() - t0
+
+        if neo4j_csv:
+            from kg.pipeline.neo4j_csv import stream_neo4j_csv
+
+            t0 = time.perf_counter()
+            written = [extractions_path, *stream_neo4j_csv(res, out_dir / "neo4j-import", edge_counts=summary.edges)]
+            store.close()
+            commit([extractions_path])
+            summary.seconds["graph+write"] = time.perf_counter() - t0
+            summary.papers = len(res.papers)
+            summary.entities = Counter(ent.label for ent in res.entities.values())
+            summary.outputs = written
+            summary.skipped = stats.skipped + summary.skipped
+            return summary
 
         t0 = time.perf_counter()
         G = build_graph(res)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.graphio import write_graph_json
+from kg.writers.graph_json import write_graph_json_stream
 from kg.writers.graphml import write_graphml
 
 log = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ def tmp_path(path: Path) -> Path:
 def write_graph_files(G: nx.MultiDiGraph, out_dir: Path, *, html: bool = True) -> list[Path]:
     """Write graph.json, graph.graphml and (optionally) graph.html as ``.tmp`` files; return the final paths."""
     targets = [out_dir / "graph.json", out_dir / "graph.graphml"]
-    write_graph_json(G, tmp_path(targets[0]))
+    write_graph_json_stream(G, tmp_path(targets[0]))     # same bytes as kg.graphio.write_graph_json, streamed
     write_graphml(G, tmp_path(targets[1]))
     if html:
         from viz import write_graph_html

@@ -2,47 +2,54 @@
 
 ``graph_to_json_text`` makes ``networkx.node_link_data`` (a second copy of every node and edge dict), sorts
 it and encodes it into one string; for a large graph that transient copy was most of the build's peak
-memory. This writer sorts only the node ids and edge keys, and encodes one node or edge at a time with
-the same encoder settings (``indent=1``, sorted keys, unicode kept), indenting each to its depth in the
-document — JSON strings hold no raw newlines, so re-indenting line by line is exact. The output is
-byte-identical to ``graph_to_json_text`` (checked by ``tests/test_scale.py``).
+memory. This writer sorts only the node ids and edge keys and runs the same encoder (``indent=1``, sorted keys,
+unicode kept) over a document whose node and edge lists are generated one item at a time, writing the
+chunks as they come. The output is byte-identical to ``graph_to_json_text`` (checked by
+``tests/test_scale.py``).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO
-
 import networkx as nx
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, indent=1)
+_BUFFER = 1 << 16
 
 
-def _indented(value, depth: int) -> str:
-    """``value`` encoded with indent=1, its continuation lines shifted right by ``depth`` spaces."""
-    text = _ENCODER.encode(value)
-    return text.replace("\n", "\n" + " " * depth) if depth else text
+class _LazyList(list):
+    """A list the JSON encoder iterates without it ever being built: ``len`` is known, items come from a generator.
 
+    ``json``'s pure-Python encoder (the one used whenever ``indent`` is set) tests a list for emptiness and
+    then iterates it, so this stands in for the node and edge lists of ``node_link_data``.
+    """
 
-def _write_list(fh: IO[str], items: Iterable[dict]) -> None:
-    first = True
-    for item in items:
-        fh.write("[\n  " if first else ",\n  ")
-        fh.write(_indented(item, 2))
-        first = False
-    fh.write("[]" if first else "\n ]")
+    def __init__(self, length: int, items: Callable[[], Iterator[dict]]) -> None:
+        super().__init__()
+        self._length = length
+        self._items = items
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __iter__(self) -> Iterator[dict]:
+        return self._items()
 
 
 def _nodes(G: nx.MultiDiGraph) -> Iterator[dict]:
-    for n in sorted(G.nodes, key=str):
-        yield {**G.nodes[n], "id": n}
+    attrs = G._node
+    for n in sorted(attrs, key=str):
+        yield {**attrs[n], "id": n}
 
 
 def _edges(G: nx.MultiDiGraph) -> Iterator[dict]:
-    for u, v, k in sorted(G.edges(keys=True), key=lambda e: (str(e[0]), str(e[1]), str(e[2]))):
-        yield {**G.edges[u, v, k], "source": u, "target": v, "key": k}
+    adj = G._adj
+    keys = sorted(((u, v, k) for u, nbrs in adj.items() for v, kd in nbrs.items() for k in kd),
+                  key=lambda e: (str(e[0]), str(e[1]), str(e[2])))
+    for u, v, k in keys:
+        yield {**adj[u][v][k], "source": u, "target": v, "key": k}
 
 
 def write_graph_json_stream(G: nx.MultiDiGraph, path: str | Path) -> None:
@@ -60,15 +67,22 @@ def write_graph_json_stream(G: nx.MultiDiGraph, path: str | Path) -> None:
     """
     if not isinstance(G, nx.MultiDiGraph):
         raise TypeError("write_graph_json_stream writes the MultiDiGraph of the graph contract")
-    top = {"directed": True, "multigraph": True, "graph": G.graph, "nodes": None, "edges": None}
+    data = {
+        "directed": True,
+        "multigraph": True,
+        "graph": G.graph,
+        "nodes": _LazyList(G.number_of_nodes(), lambda: _nodes(G)),
+        "edges": _LazyList(G.number_of_edges(), lambda: _edges(G)),
+    }
     with open(path, "w", encoding="utf-8") as fh:
-        fh.write("{")
-        for i, key in enumerate(sorted(top)):
-            fh.write(("\n " if i == 0 else ",\n ") + json.dumps(key, ensure_ascii=False) + ": ")
-            if key == "nodes":
-                _write_list(fh, _nodes(G))
-            elif key == "edges":
-                _write_list(fh, _edges(G))
-            else:
-                fh.write(_indented(top[key], 1))
-        fh.write("\n}\n")
+        buf: list[str] = []
+        size = 0
+        for chunk in _ENCODER.iterencode(data):
+            buf.append(chunk)
+            size += len(chunk)
+            if size > _BUFFER:
+                fh.write("".join(buf))
+                buf.clear()
+                size = 0
+        buf.append("\n")
+        fh.write("".join(buf))

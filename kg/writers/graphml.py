@@ -1,11 +1,28 @@
-"""GraphML writer: list and dict attributes are JSON-encoded (GraphML holds scalars only), None dropped."""
+"""GraphML writer: list and dict attributes are JSON-encoded (GraphML holds scalars only), None dropped.
+
+The file is written as a stream, one node or edge at a time, in the exact format of networkx's
+``write_graphml_xml`` (ElementTree, pretty-printed, ``d0``, ``d1``... key ids in order of first use, keys
+listed last-first, ``attr.type`` from the Python type of each value) applied to ``to_graphml_graph(G)``:
+the networkx writer builds the whole XML tree first, which for large graphs cost more memory than the
+graph itself. A first pass over the attributes collects the keys, which GraphML puts before the graph.
+``tests/test_scale.py`` checks the bytes against networkx's writer.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO, Any
+from xml.etree.ElementTree import _escape_attrib, _escape_cdata  # the escaping networkx's writer gets
 
 import networkx as nx
+
+_NS = ('<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+       'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+       'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">')
+_XML_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
+_BUFFER = 1 << 16
 
 
 def _scalar_attrs(attrs: dict) -> dict:
@@ -27,6 +44,84 @@ def to_graphml_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return H
 
 
+def _xml_type(value: Any, name: str) -> str:
+    kind = str if isinstance(value, (list, dict, tuple)) else type(value)
+    try:
+        return _XML_TYPES[kind]
+    except KeyError:
+        raise nx.NetworkXError(f"GraphML writer does not support {kind} as data values (attribute {name!r})") from None
+
+
+def _sorted_nodes(G: nx.MultiDiGraph) -> list:
+    return sorted(G.nodes)
+
+
+def _sorted_edges(G: nx.MultiDiGraph) -> list[tuple]:
+    return sorted(G.edges(keys=True), key=lambda e: (e[0], e[1], str(e[2])))
+
+
+def _keys(G: nx.MultiDiGraph, nodes: list, edges: list[tuple]) -> dict[tuple[str, str, str], str]:
+    """(name, type, scope) -> key id, in order of first use (nodes, then edges)."""
+    keys: dict[tuple[str, str, str], str] = {}
+    adj = G._adj
+    for scope, items in (("node", (G._node[n] for n in nodes)), ("edge", (adj[u][v][k] for u, v, k in edges))):
+        for attrs in items:
+            for name, value in attrs.items():
+                if value is not None:
+                    keys.setdefault((str(name), _xml_type(value, name), scope), f"d{len(keys)}")
+    return keys
+
+
+def _lines(G: nx.MultiDiGraph) -> Iterator[str]:
+    nodes = _sorted_nodes(G)
+    edges = _sorted_edges(G)
+    keys = _keys(G, nodes, edges)
+    yield "<?xml version='1.0' encoding='utf-8'?>\n" + _NS + "\n"
+    for (name, kind, scope), kid in reversed(list(keys.items())):
+        yield (f'  <key id="{_escape_attrib(kid)}" for="{scope}" attr.name="{_escape_attrib(name)}" '
+               f'attr.type="{kind}" />\n')
+    if not nodes and not edges:
+        yield '  <graph edgedefault="directed" />\n</graphml>\n'
+        return
+    yield '  <graph edgedefault="directed">\n'
+    adj = G._adj
+    for n in nodes:
+        yield from _data_element("node", [("id", str(n))], G._node[n], keys, "node")
+    for u, v, k in edges:
+        yield from _data_element("edge", [("source", str(u)), ("target", str(v)), ("id", str(k))], adj[u][v][k], keys, "edge")
+    yield "  </graph>\n</graphml>\n"
+
+
+def _data_element(tag: str, head: list[tuple[str, str]], attrs: dict, keys: dict, scope: str) -> Iterator[str]:
+    """One pretty-printed ``<node>``/``<edge>`` with its ``<data>`` children, as ElementTree writes it."""
+    opening = "    <" + tag + "".join(f' {k}="{_escape_attrib(v)}"' for k, v in head)
+    data = _scalar_attrs(attrs)
+    if not data:
+        yield opening + " />\n"
+        return
+    parts = [opening + ">\n"]
+    for name, value in data.items():
+        key = keys[(str(name), _xml_type(value, name), scope)]
+        text = str(value)
+        parts.append(f'      <data key="{key}">{_escape_cdata(text)}</data>\n' if text else f'      <data key="{key}" />\n')
+    parts.append(f"    </{tag}>\n")
+    yield "".join(parts)
+
+
+def write_graphml_stream(G: nx.MultiDiGraph, fh: IO[str]) -> None:
+    """Write ``G`` as GraphML to the open text file ``fh`` (see the module docstring)."""
+    buf: list[str] = []
+    size = 0
+    for chunk in _lines(G):
+        buf.append(chunk)
+        size += len(chunk)
+        if size > _BUFFER:
+            fh.write("".join(buf))
+            buf.clear()
+            size = 0
+    fh.write("".join(buf))
+
+
 def write_graphml(G: nx.MultiDiGraph, path: str | Path) -> None:
     """Write ``G`` as GraphML (opens in Gephi, Cytoscape, yEd; ``nx.read_graphml`` reads it back).
 
@@ -39,12 +134,5 @@ def write_graphml(G: nx.MultiDiGraph, path: str | Path) -> None:
     >>> nx.read_graphml(p).nodes["a"]["aliases"]
     '["A"]'
     """
-    nx.write_graphml_lxml(to_graphml_graph(G), str(path)) if _has_lxml() else nx.write_graphml_xml(to_graphml_graph(G), str(path))
-
-
-def _has_lxml() -> bool:
-    try:
-        import lxml  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    with open(path, "w", encoding="utf-8", errors="xmlcharrefreplace", newline="\n") as fh:
+        write_graphml_stream(G, fh)

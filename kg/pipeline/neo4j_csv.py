@@ -1,0 +1,139 @@
+"""Step 4+5 without NetworkX: stream the resolved graph into ``neo4j-admin database import`` CSV files.
+
+For corpora whose graph should not be held in memory (``kg build INPUT --out DIR --neo4j-csv``), nodes and
+edges go straight from the resolution and the on-disk extractions (``kg.pipeline.store``) to the CSV
+files of ``kg.exporters.neo4j_admin_csv`` — same files, columns, types, quoting and ``import-command.txt``,
+so the same ``neo4j-admin`` command imports them; only the row order of relationship files differs (by
+paper instead of by source id). Each paper's edges come from ``kg.pipeline.graph``'s own per-paper
+assembly run on a throw-away one-paper graph, so the edges are exactly those of ``graph.json``.
+
+Column types depend on every value of a column, and the header comes first: rows are spooled to a
+temporary JSON-lines file per CSV while one example value per type signature is kept per column, then
+each CSV is written from its spool under the header those examples give (``column_type``).
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import networkx as nx
+
+from kg.exporters.neo4j_admin_csv import ARRAY_DELIMITER, ARRAY_DELIMITER_ARG, _field, _quote, column_type
+from kg.neo4j import cypher
+from kg.neo4j.rows import EDGE_STRUCTURAL, UNION_LIST_PROPS, edge_type, node_label, properties, to_property
+from kg.pipeline.graph import _add_paper_edges, _paper_node_attrs
+from kg.pipeline.resolve import Resolution
+
+
+def _signature(value: Any) -> Any:
+    """What ``column_type`` can tell apart about a value: its kind, or for a list the kinds of its items."""
+    if isinstance(value, list):
+        return ("list", frozenset(column_type([x]) for x in value))
+    return type(value)
+
+
+class _Spool:
+    """Rows of one CSV file on their way to disk: fixed head fields + properties, and the columns seen."""
+
+    def __init__(self, fixed: list[str], workdir: Path, name: str) -> None:
+        self.fixed = fixed
+        self.fh: IO[str] = open(workdir / f"{name}.jsonl", "w+", encoding="utf-8")
+        self.examples: dict[str, dict[Any, Any]] = {}
+
+    def add(self, head: list[str], props: dict) -> None:
+        for key, value in props.items():
+            if value is not None:
+                self.examples.setdefault(key, {}).setdefault(_signature(value), value)
+        self.fh.write(json.dumps([head, props], ensure_ascii=False) + "\n")
+
+    def write_csv(self, path: Path) -> None:
+        keys = sorted(self.examples)
+        types = {k: column_type(list(self.examples[k].values())) for k in keys}
+        self.fh.seek(0)
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(",".join(self.fixed + [f"{k}:{types[k]}" for k in keys]) + "\n")
+            for line in self.fh:
+                head, props = json.loads(line)
+                out.write(",".join(head + [_field(props.get(k), types[k]) for k in keys]) + "\n")
+        self.fh.close()
+
+
+def _node_attrs(res: Resolution) -> Iterator[tuple[str, dict]]:
+    """(id, attributes) of every node, as ``build_graph`` sets them, papers then entities, each sorted."""
+    for pid in sorted(res.papers):
+        yield pid, _paper_node_attrs(res.papers[pid])
+    for eid in sorted(res.entities):
+        ent = res.entities[eid]
+        yield eid, {"label": ent.label, "name": ent.name, "aliases": list(ent.aliases), "paper_count": len(ent.papers)}
+
+
+def _edges(res: Resolution) -> Iterator[tuple[str, str, Any, dict]]:
+    """(source, target, key, attributes) of every edge, one paper's edges in memory at a time."""
+    for pid in sorted(res.extractions):
+        one = nx.MultiDiGraph()
+        _add_paper_edges(one, res, pid, res.extractions[pid])
+        yield from one.edges(keys=True, data=True)
+
+
+def stream_neo4j_csv(res: Resolution, out: Path, *, database: str = "neo4j", source: str = "graph",
+                     edge_counts: Counter | None = None) -> list[Path]:
+    """Write ``nodes_<Label>.csv``, ``rels_<TYPE>.csv`` and ``import-command.txt`` for ``res`` into ``out``.
+
+    Returns the written paths, sorted. The files are those ``kg export neo4j-admin-csv`` writes for the
+    graph of ``res`` (relationship rows in paper order). ``edge_counts``, when given, is filled with the
+    number of relationships per type.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="kg-neo4j-csv-") as tmp:
+        workdir = Path(tmp)
+        nodes: dict[str, _Spool] = {}
+        for node_id, attrs in _node_attrs(res):
+            label = node_label(node_id, attrs, source)
+            attrs = {**attrs, "id": node_id}
+            props = {k: v for k, v in properties(attrs, skip=UNION_LIST_PROPS).items() if k != "id"}
+            for key in UNION_LIST_PROPS:
+                value = to_property(attrs.get(key))
+                props[key] = [str(v) for v in value] if isinstance(value, list) else ([value] if value else [])
+            spool = nodes.get(label) or nodes.setdefault(label, _Spool(["id:ID", ":LABEL"], workdir, f"n-{label}"))
+            spool.add([_quote(node_id), _quote(ARRAY_DELIMITER.join([cypher.COMMON_LABEL, label]))], props)
+        rels: dict[str, _Spool] = {}
+        for u, v, key, attrs in _edges(res):
+            rel = edge_type(str(u), str(v), attrs, source)
+            paper = "" if attrs.get("paper") is None else str(attrs["paper"])
+            props = properties({**attrs, "key": key, "paper": paper}, skip=EDGE_STRUCTURAL)
+            spool = rels.get(rel) or rels.setdefault(rel, _Spool([":START_ID", ":END_ID", ":TYPE"], workdir, f"r-{rel}"))
+            spool.add([_quote(str(u)), _quote(str(v)), rel], props)
+            if edge_counts is not None:
+                edge_counts[rel] += 1
+
+        written: list[Path] = []
+        args = ["neo4j-admin", "database", "import", "full", f"--array-delimiter={ARRAY_DELIMITER_ARG}",
+                "--multiline-fields=true", "--id-type=string"]
+        for label in [lb for lb in _label_order() if lb in nodes]:
+            path = out / f"nodes_{label}.csv"
+            nodes[label].write_csv(path)
+            written.append(path)
+            args.append(f"--nodes={path.name}")
+        for rel in sorted(rels):
+            path = out / f"rels_{rel}.csv"
+            rels[rel].write_csv(path)
+            written.append(path)
+            args.append(f"--relationships={path.name}")
+    args.append(database)
+    cmd = out / "import-command.txt"
+    cmd.write_text("# run inside this folder, with the server stopped and the database empty or absent;\n"
+                   "# afterwards `kg neo4j load` (or the constraints of kg.neo4j.cypher) adds the id constraints.\n"
+                   + " ".join(args) + "\n", encoding="utf-8")
+    written.append(cmd)
+    return sorted(written)
+
+
+def _label_order() -> tuple[str, ...]:
+    from kg.schema import NODE_LABELS
+
+    return tuple(NODE_LABELS)
