@@ -122,12 +122,17 @@ def export(G: nx.MultiDiGraph, out: Path, source: str = "graph", database: str =
         written.append(path)
         args.append(f"--relationships={path.name}")
     args.append(database)
-    cmd = out / "import-command.txt"
+    written.append(write_import_command(out, args))
+    return sorted(written)
+
+
+def write_import_command(out: Path, args: list[str]) -> Path:
+    """Write ``out/import-command.txt``: the ``neo4j-admin database import full`` call for the CSVs in ``out``."""
+    cmd = Path(out) / "import-command.txt"
     cmd.write_text("# run inside this folder, with the server stopped and the database empty or absent;\n"
                    "# afterwards `kg neo4j load` (or the constraints of kg.neo4j.cypher) adds the id constraints.\n"
                    + " ".join(args) + "\n", encoding="utf-8")
-    written.append(cmd)
-    return sorted(written)
+    return cmd
 
 
 def import_arguments(out: Path) -> list[str]:

@@ -23,7 +23,8 @@ from typing import IO, Any
 
 import networkx as nx
 
-from kg.exporters.neo4j_admin_csv import ARRAY_DELIMITER, ARRAY_DELIMITER_ARG, _field, _quote, column_type
+from kg.exporters.neo4j_admin_csv import (ARRAY_DELIMITER, ARRAY_DELIMITER_ARG, _field, _quote, column_type,
+                                          write_import_command)
 from kg.neo4j import cypher
 from kg.neo4j.rows import EDGE_STRUCTURAL, UNION_LIST_PROPS, edge_type, node_label, properties, to_property
 from kg.pipeline.graph import _add_paper_edges, _paper_node_attrs
@@ -125,11 +126,7 @@ def stream_neo4j_csv(res: Resolution, out: Path, *, database: str = "neo4j", sou
             written.append(path)
             args.append(f"--relationships={path.name}")
     args.append(database)
-    cmd = out / "import-command.txt"
-    cmd.write_text("# run inside this folder, with the server stopped and the database empty or absent;\n"
-                   "# afterwards `kg neo4j load` (or the constraints of kg.neo4j.cypher) adds the id constraints.\n"
-                   + " ".join(args) + "\n", encoding="utf-8")
-    written.append(cmd)
+    written.append(write_import_command(out, args))
     return sorted(written)
 
 
