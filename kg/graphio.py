@@ -45,5 +45,10 @@ def graph_to_json_text(G: nx.MultiDiGraph) -> str:
 
 
 def write_graph_json(G: nx.MultiDiGraph, path: str | Path) -> None:
-    """Write ``G`` to ``path`` as node-link JSON (``networkx.node_link_data(G, edges="edges")``)."""
-    Path(path).write_text(graph_to_json_text(G), encoding="utf-8")
+    """Write ``G`` to ``path`` as node-link JSON (``networkx.node_link_data(G, edges="edges")``).
+
+    Streams the file (``kg.writers.graph_json``); the bytes equal ``graph_to_json_text(G)``.
+    """
+    from kg.writers.graph_json import write_graph_json_stream
+
+    write_graph_json_stream(G, path)

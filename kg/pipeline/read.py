@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from kg.readers import detect_format, expand_inputs, read_extractions, read_records
 from kg.records import BadRecord, Extraction, PaperRecord
@@ -22,10 +20,6 @@ class ReadStats:
     extractions: int = 0
     skipped: list[BadRecord] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
-
-    def skipped_by_reason(self) -> Counter:
-        """Skipped records counted by reason (the part before any detail in parentheses)."""
-        return Counter(b.reason.split(" (")[0].split(":")[0] for b in self.skipped)
 
 
 def iter_inputs(inputs: list[str], fmt: str | None, stats: ReadStats) -> Iterator[PaperRecord | Extraction]:
@@ -62,8 +56,3 @@ def paper_metadata(record: PaperRecord) -> dict:
     if record.extra:
         meta["extra"] = {k: record.extra[k] for k in sorted(record.extra)}
     return meta
-
-
-def input_path_names(paths: list[Path]) -> list[str]:
-    """File names of the inputs (what papers' ``sources`` refer to)."""
-    return [p.name for p in paths]
