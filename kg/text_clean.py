@@ -15,7 +15,7 @@ _TRAILING_URL_PUNCT = ".,;:)]}'\""
 # Formatting macros whose argument is ordinary text: the macro name and braces become spaces.
 _FORMAT_MACRO = re.compile(r"\\(?:textbf|textit|texttt|emph|mathrm|mathbf|mathit|textsc|text|underline|mathcal|url|href)\{")
 _ESCAPED_CHAR = re.compile(r"\\([%&_#$])")
-_TILDE = re.compile(r"(?<=\w)~(?=\w)")
+_TILDE = re.compile(r"(?<=\w)~(?=[\w(\[])")        # LaTeX non-breaking space ("Task~Arithmetic", "MoE~(MoE)")
 _INLINE_MATH = re.compile(r"\$[^$\n]{1,80}\$")
 _MATH_MACRO = re.compile(r"\\(?:sim|approx|times|cdot|leq|geq|le|ge|pm|mathbf|mathrm|mathcal|text|frac|sqrt|ell|alpha|beta|gamma|delta|epsilon|lambda|mu|sigma|tau|theta|infty|rightarrow|to)\b")
 

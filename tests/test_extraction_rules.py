@@ -246,3 +246,13 @@ def test_new_kind_of_known_method_is_extends_not_introduces() -> None:
     r = rels("A Method", "We introduce a new contrastive learning scheme for rare classes.")
     assert ("EXTENDS", fold("contrastive learning")) in r
     assert ("INTRODUCES", fold("contrastive learning")) not in r
+
+
+def test_mixed_case_acronym_pairs_on_its_capitals() -> None:
+    ms = mentions("A Method", "We improve the previously proposed noisy-target training (NyTT) with remixing; NyTT is simple.")
+    assert fold(ms["NyTT"][1]) == fold("noisy-target training")
+
+
+def test_latex_nonbreaking_space_never_reaches_node_names() -> None:
+    G = build_graph_from_papers([("A Study", r"We combine Task~Arithmetic and a Mixture-of-Experts~(MoE) router.")])
+    assert not [d["name"] for _, d in G.nodes(data=True) if "~" in d["name"] and d["label"] != "Paper"]

@@ -267,8 +267,17 @@ def acronym_letters(short: str) -> str:
 
 
 def initials_match(words: list[str], short: str) -> bool:
-    """True when ``words`` read as the long form of ``short`` (first/last initials and all letters in order)."""
-    letters = acronym_letters(short)
+    """True when ``words`` read as the long form of ``short`` (first/last initials and all letters in order).
+
+    Mixed-case short forms are also tried on their capitals alone ("NyTT" for "noisy-target training").
+    """
+    if _initials_match_letters(words, acronym_letters(short)):
+        return True
+    capitals = "".join(c for c in short if c.isupper()).lower()
+    return any(c.islower() for c in short) and len(capitals) >= 2 and _initials_match_letters(words, capitals)
+
+
+def _initials_match_letters(words: list[str], letters: str) -> bool:
     if len(letters) < 2 or not words:
         return False
     parts = [p for w in words for p in re.split(r"[-/]", w) if p and p[0].isalnum()]
@@ -349,22 +358,30 @@ def token_has_inner_caps(word: str) -> bool:
 def long_form_in(text: str, short: str) -> str | None:
     """Find the long form of acronym ``short`` among the words of ``text`` (e.g. a subtitle), or None.
 
+    All of the acronym's letters are tried first; a mixed-case acronym then on its capitals alone.
+
     >>> long_form_in("Improving Reasoning with Multi-Agent LLM Training", "MALT")
     'Multi-Agent LLM Training'
+    >>> long_form_in("Efficient Perceptual Augmentation of Language Models", "eP-ALM")
+    'Efficient Perceptual Augmentation of Language Models'
     """
-    letters = acronym_letters(short)
-    if len(letters) < 2:
-        return None
     words = re.findall(r"[A-Za-z][A-Za-z0-9'’]*(?:-[A-Za-z0-9]+)*", text)
-    best: str | None = None
-    for i in range(len(words)):
-        for j in range(i + 1, min(len(words), i + len(letters) + 3) + 1):
-            if initials_match(words[i:j], short):
-                cand = " ".join(words[i:j])
-                if best is None or len(cand) < len(best):
-                    best = cand
-                break
-    return best
+    capitals = "".join(c for c in short if c.isupper()).lower()
+    tries = [acronym_letters(short)] + ([capitals] if any(c.islower() for c in short) and len(capitals) >= 2 else [])
+    for letters in tries:
+        if len(letters) < 2:
+            continue
+        best: str | None = None
+        for i in range(len(words)):
+            for j in range(i + 1, min(len(words), i + len(letters) + 3) + 1):
+                if _initials_match_letters(words[i:j], letters):
+                    cand = " ".join(words[i:j])
+                    if best is None or len(cand) < len(best):
+                        best = cand
+                    break
+        if best:
+            return best
+    return None
 
 
 def _subsequence(needle: str, hay: str) -> bool:

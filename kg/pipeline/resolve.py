@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from kg.extraction.names import clean_surface, fold
+from kg.text_clean import clean_text
 from kg.records import Extraction, normalize_title
 
 LABEL_ORDER = ("Model", "Dataset", "Technique")
@@ -48,6 +49,11 @@ class Resolution:
         """The entity node a paper-level canonical name resolved to."""
         eid = self.key_to_entity.get(fold(canonical))
         return self.entities.get(eid) if eid else None
+
+
+def written_form(text: str) -> str:
+    """A mention's text as a name: LaTeX/URL clean-up ("Task~Arithmetic" -> "Task Arithmetic"), spaces collapsed."""
+    return clean_surface(clean_text(text))
 
 
 def merge_papers(extractions: list[Extraction]) -> tuple[dict[str, dict], dict[str, Extraction]]:
@@ -103,18 +109,18 @@ def resolve_entities(papers: dict[str, dict], extractions: dict[str, Extraction]
             key = node_key(m.canonical)
             # Gazetteer hits show the text as written; rule-made names show their canonical form (an acronym's long
             # form, an introduced name, "MultiWOZ 2.4" for the "2.4" of "MultiWOZ 2.1 and 2.4").
-            form = clean_surface(m.text) if m.rule.startswith("gazetteer") else m.canonical
+            form = written_form(m.text) if m.rule.startswith("gazetteer") else m.canonical
             if key not in display or m.rule.startswith(("acronym", "introduce")):
                 display[key] = form
             labels[key][m.label] += 1
             if m.rule.startswith("gazetteer"):
                 gazetteer_names[key][m.canonical] += 1
                 gazetteer_labels[key][m.label] += 1
-            surfaces[key].update((clean_surface(m.text), m.canonical))
+            surfaces[key].update((written_form(m.text), m.canonical))
             paper_sets[key].add(pid)
         for key, form in display.items():
             spellings[key][form] += 1
-        for key, form in {(node_key(m.canonical), clean_surface(m.text)) for m in extractions[pid].mentions}:
+        for key, form in {(node_key(m.canonical), written_form(m.text)) for m in extractions[pid].mentions}:
             literal[key][form] += 1             # once per paper that writes this form
 
     def pick(counter: Counter, seen: Counter) -> str:
