@@ -256,3 +256,13 @@ def test_mixed_case_acronym_pairs_on_its_capitals() -> None:
 def test_latex_nonbreaking_space_never_reaches_node_names() -> None:
     G = build_graph_from_papers([("A Study", r"We combine Task~Arithmetic and a Mixture-of-Experts~(MoE) router.")])
     assert not [d["name"] for _, d in G.nodes(data=True) if "~" in d["name"] and d["label"] != "Paper"]
+
+
+def test_names_inside_x_based_compounds() -> None:
+    ex = extract_paper("A Method", "We propose a Transformer-based planner, a LLaMA-3-8B-based critic and CLIP-guided sampling.")
+    found = {m.text: m.canonical for m in ex.mentions}
+    assert fold(found["Transformer"]) == fold("Transformer") and "LLaMA-3-8B" in found and "CLIP" in found
+    assert not [m for m in ex.mentions if m.text.endswith(("-based", "-guided"))]
+    assert not [r for r in ex.relations if r.type == "INTRODUCES" and fold(r.target) == fold("Transformer")]
+    for m in ex.mentions:
+        assert ex.paper[m.field][m.start:m.end] == m.text

@@ -132,6 +132,11 @@ def select_mentions(doc: Doc, typing: Typing, title_end: int) -> tuple[list[DocM
     for span in doc.spans.get("kg_gazetteer", []):
         if span.text not in not_entities:     # the paper defined it as a task ("Simultaneous Speech Translation (SST)")
             proposals.append((1, span.start, span.end, span.label_, span.kb_id_, span.id_, False))
+    compound_text: dict[tuple[int, int], str] = {}
+    for span in doc.spans.get("kg_compounds", []):
+        rule, prefix = span.id_.split("|", 1)
+        compound_text[(span.start, span.end)] = prefix
+        proposals.append((1, span.start, span.end, span.label_, span.kb_id_, rule, False))
     for short, (long_span, label, canonical) in acronyms.items():
         if label is None:
             continue
@@ -168,7 +173,9 @@ def select_mentions(doc: Doc, typing: Typing, title_end: int) -> tuple[list[DocM
         if _overlaps(taken, start, end):
             continue
         span = doc[start:end]
-        text = clean_surface(span.text)
+        text = compound_text.get((start, end)) if rule.startswith("gazetteer-compound") else \
+            (canonical if rule == "pattern:name-compound" else None)     # the name part of "X-based"
+        text = text or clean_surface(span.text)
         canonical = clean_surface(canonical)
         trusted = rule.startswith("gazetteer:curated")   # a curated entry is an entity even with a task-like head word
         if len(fold(canonical)) < 2 or is_non_entity(canonical, typing, heads=not trusted) or is_non_entity(text, typing, heads=not trusted):

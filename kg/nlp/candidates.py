@@ -42,6 +42,9 @@ _HYPHEN_NAME = re.compile(r"^[A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+$")
 _ALLCAPS = re.compile(r"^[A-Z][A-Z0-9\-]{2,}s?$")
 _SIZE = re.compile(r"(?:^|[-_ ])\d+(?:\.\d+)?[BMKT](?:$|[-_])|\d+(?:\.\d+)?[bB]$|-(?:XXL|XL|Large|Base|Small|Tiny|Mini|Huge|Nano)\b", re.I)
 _VERSION = re.compile(r"^v?\d+(?:\.\d+)*[a-z]?$")
+# "X-based", "X-guided" ...: the word is not a name, its prefix may be (kg.nlp.components finds listed prefixes).
+COMPOUND_SUFFIXES = frozenset({"based", "guided", "driven", "style", "like", "augmented", "enhanced", "aware", "powered",
+                               "conditioned", "inspired", "initialized", "distilled", "finetuned", "tuned", "pretrained"})
 _WORD_PLUS_NUMBER = re.compile(r"^(?:top|sim|approx|about|around|over|under|up|x|k|n|step|epoch|layer|round|stage|level|v)\d+$", re.I)
 _SHORT_CODE = re.compile(r"^[a-zA-Z]\d{1,2}(?:-[a-z]+)?$")        # o1, o3-mini, R1 (after "OpenAI", "DeepSeek")
 _MODEL_SUFFIX_WORDS = {"Instruct", "Chat", "Base", "Turbo", "Distilled", "Large", "Small", "Mini", "Pro", "Ultra", "Flash",
@@ -88,6 +91,8 @@ def _name_like_uncached(text: str, typing: Typing) -> bool:
         return False                        # "top5", "sim3" (a lost "\sim"), "x10": a word and a number
     if "-" in text:
         parts = [p for p in text.split("-") if p]
+        if parts and parts[-1].lower() in COMPOUND_SUFFIXES:
+            return False                    # "GPT-4-based": a compound word; its name part is found separately
         if parts and parts[-1].isalpha() and parts[-1].islower() and len(parts[-1]) >= 4 and not any(c.isdigit() for c in text):
             return False                    # "RGB-cameras", "CLIP-based", "LLM-generated": a compound, not a name
         return any(c.isupper() for c in text) and any(
@@ -171,6 +176,11 @@ def find_name_tokens(doc: Doc, typing: Typing, words: list[str] | None = None) -
                     j += 2
                 end = max(end, j)
             i = end
+            continue
+        prefix, _, suffix = tok.text.rpartition("-")
+        if prefix and suffix.lower() in COMPOUND_SUFFIXES and text_is_name_like(prefix, typing):
+            out.append(Candidate(i, i + 1, guess_name_label(prefix, typing), prefix, "pattern:name-compound", STRONG))
+            i += 1                                  # "LLaMA-3-8B-based CoPlanner": the name is "LLaMA-3-8B"
             continue
         if _LOWER_HYPHEN_NAME.match(tok.text) and i + 1 < n and doc[i + 1].text.lower() in ("model", "models") \
                 and not any(part.endswith("ed") or part in _PREFIX_PARTS for part in tok.text.split("-")):

@@ -19,7 +19,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 
-from kg.nlp.candidates import STRONG, find_acronyms, find_headed_phrases, find_name_tokens
+from kg.nlp.candidates import COMPOUND_SUFFIXES, STRONG, find_acronyms, find_headed_phrases, find_name_tokens
 from kg.nlp.rules import load_cues, load_typing
 
 FIELD_SEPARATOR = "\n\n"
@@ -107,6 +107,8 @@ class GazetteerMatcher:
         self.ontology = Path(ontology) if ontology else None
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.single_exact: dict[str, str] = {}     # one-word surface -> match key, for "X-based" compounds
+        self.single_folded: dict[str, str] = {}
         self.ready = False
 
     def initialize(self, get_examples: Callable[[], Iterable] | None = None, *, nlp: Language | None = None) -> None:
@@ -119,8 +121,14 @@ class GazetteerMatcher:
         for entry in entries:
             key = f"{entry.label}\t{entry.name}\t{entry.source}"
             for surface in plural_variants((entry.name, *entry.aliases)):
-                target = exact if surface_is_case_sensitive(surface) else folded
+                sensitive = surface_is_case_sensitive(surface)
+                target = exact if sensitive else folded
                 target.setdefault(key, []).append(make_pattern(surface))
+                if " " not in surface and "-" not in surface:
+                    if sensitive:
+                        self.single_exact.setdefault(surface, key)
+                    else:
+                        self.single_folded.setdefault(surface.lower(), key)
         for key, docs in exact.items():
             self.exact.add(key, docs)
         for key, docs in folded.items():
@@ -136,7 +144,27 @@ class GazetteerMatcher:
                 label, canonical, source = self.nlp.vocab.strings[match_id].split("\t")
                 spans.append(Span(doc, start, end, label=label, kb_id=canonical, span_id=f"gazetteer:{source}"))
         doc.spans["kg_gazetteer"] = sorted(spans, key=lambda s: (s.start, -s.end, s.label_))
+        doc.spans["kg_compounds"] = self.compounds(doc)
         return doc
+
+    def compounds(self, doc: Doc) -> list[Span]:
+        """Listed names inside "X-based", "X-guided", "X-style" words ("Transformer-based" names Transformer).
+
+        The span is the whole token; its ``span_id`` carries the prefix so the mention's text is just the name.
+        """
+        spans = []
+        for tok in doc:
+            text = tok.text
+            if "-" not in text:
+                continue
+            prefix, _, suffix = text.rpartition("-")
+            if suffix.lower() not in COMPOUND_SUFFIXES or not prefix:
+                continue
+            key = self.single_exact.get(prefix) or self.single_folded.get(prefix.lower())
+            if key is not None:
+                label, canonical, source = key.split("\t")
+                spans.append(Span(doc, tok.i, tok.i + 1, label=label, kb_id=canonical, span_id=f"gazetteer-compound:{source}|{prefix}"))
+        return spans
 
 
 @Language.factory("kg_gazetteer", default_config={"ontology": None})
