@@ -16,7 +16,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from test_viz_graphs import HOSTILE_IMG, HOSTILE_SCRIPT, OUTPERFORMS_EVIDENCE, hostile_graph, small_graph
+from viz_graphs import HOSTILE_IMG, HOSTILE_SCRIPT, OUTPERFORMS_EVIDENCE, hostile_graph, small_graph
 
 from kg.graphio import load_graph
 from viz import find_nodes, select_view, write_graph_html

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import networkx as nx
 import pytest
-from test_viz_graphs import HOSTILE_IMG, HOSTILE_SCRIPT, hostile_graph, small_graph
+from viz_graphs import HOSTILE_IMG, HOSTILE_SCRIPT, hostile_graph, small_graph
 
 from kg.cli import main as kg_main
 from kg.graphio import write_graph_json

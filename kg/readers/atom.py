@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.readers.common import arxiv_id_of, clean, make_record
-from kg.readers.xmlstream import iter_entries
+from kg.readers.xmlstream import iter_xml_records
 from kg.records import BadRecord, PaperRecord
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -78,12 +78,4 @@ def read_atom(path: Path) -> Iterator[PaperRecord | BadRecord]:
     >>> [(r.arxiv_id, r.title, r.line) for r in read_atom(p)]
     [('2106.09685', 'LoRA', 1)]
     """
-    source = path.name
-    for e in iter_entries(path, "entry", (ATOM_NS, "feed")):
-        where = f"entry {e.index} (line {e.line}): "
-        if e.element is None:
-            yield BadRecord(source, e.index, where + (e.error or "unreadable entry"))
-        elif e.element.tag != _A + "entry":
-            yield BadRecord(source, e.index, where + f"unexpected element {e.element.tag} (not an Atom entry)")
-        else:
-            yield _entry_record(source, e.index, where, e.element)
+    yield from iter_xml_records(path, ATOM_NS, "entry", "feed", "Atom entry", _entry_record)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.readers.common import arxiv_id_of, clean, make_record, split_authors
-from kg.readers.xmlstream import iter_entries
+from kg.readers.xmlstream import iter_xml_records
 from kg.records import BadRecord, PaperRecord, arxiv_id_from
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
@@ -161,12 +161,4 @@ def read_oai(path: Path) -> Iterator[PaperRecord | BadRecord]:
     >>> [(r.arxiv_id, r.authors) for r in read_oai(p)]
     [('1706.03762', ['A. Vaswani', 'N. Shazeer'])]
     """
-    source = path.name
-    for e in iter_entries(path, "record", (OAI_NS, "OAI-PMH")):
-        where = f"record {e.index} (line {e.line}): "
-        if e.element is None:
-            yield BadRecord(source, e.index, where + (e.error or "unreadable record"))
-        elif e.element.tag != _O + "record":
-            yield BadRecord(source, e.index, where + f"unexpected element {e.element.tag} (not an OAI record)")
-        else:
-            yield _record(source, e.index, where, e.element)
+    yield from iter_xml_records(path, OAI_NS, "record", "OAI-PMH", "OAI record", _record)

@@ -14,12 +14,13 @@ from __future__ import annotations
 import codecs
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import KgError
 from kg.readers.common import MAX_LINE_BYTES, open_input
+from kg.records import BadRecord, PaperRecord
 
 BLOCK_CHARS = 1 << 20
 #: An entry longer than this (characters) is skipped unparsed.
@@ -206,3 +207,22 @@ def iter_entries(path: Path, local_name: str, expect_root: tuple[str | None, str
                     yield Entry(index, start_line, None, f"malformed XML: <{local_name}> is never closed (file truncated?)")
                     return
                 scan = max(pos + 1, pos + scan_from)
+
+
+def iter_xml_records(path: Path, namespace: str, local_name: str, root: str, what: str,
+                     build: Callable[[str, int, str, ET.Element], PaperRecord | BadRecord]
+                     ) -> Iterator[PaperRecord | BadRecord]:
+    """Records from the ``{namespace}local_name`` elements of a ``{namespace}root`` document.
+
+    Unreadable or unexpected elements become ``BadRecord`` (file, element index, line); the others go to
+    ``build(source, index, where, element)``. ``what`` names the element in messages ("Atom entry").
+    """
+    source = path.name
+    for e in iter_entries(path, local_name, (namespace, root)):
+        where = f"{local_name} {e.index} (line {e.line}): "
+        if e.element is None:
+            yield BadRecord(source, e.index, where + (e.error or f"unreadable {local_name}"))
+        elif e.element.tag != f"{{{namespace}}}{local_name}":
+            yield BadRecord(source, e.index, where + f"unexpected element {e.element.tag} (not an {what})")
+        else:
+            yield build(source, e.index, where, e.element)

@@ -10,13 +10,15 @@ chunks as they come. The output is byte-identical to ``graph_to_json_text`` (che
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 import networkx as nx
 
+from kg.writers.chunks import write_chunks
+
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, indent=1)
-_BUFFER = 1 << 16
 
 
 class _LazyList(list):
@@ -75,14 +77,4 @@ def write_graph_json_stream(G: nx.MultiDiGraph, path: str | Path) -> None:
         "edges": _LazyList(G.number_of_edges(), lambda: _edges(G)),
     }
     with open(path, "w", encoding="utf-8") as fh:
-        buf: list[str] = []
-        size = 0
-        for chunk in _ENCODER.iterencode(data):
-            buf.append(chunk)
-            size += len(chunk)
-            if size > _BUFFER:
-                fh.write("".join(buf))
-                buf.clear()
-                size = 0
-        buf.append("\n")
-        fh.write("".join(buf))
+        write_chunks(fh, itertools.chain(_ENCODER.iterencode(data), ["\n"]))

@@ -18,11 +18,12 @@ from xml.etree.ElementTree import _escape_attrib, _escape_cdata  # the escaping 
 
 import networkx as nx
 
+from kg.writers.chunks import write_chunks
+
 _NS = ('<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
        'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
        'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">')
 _XML_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
-_BUFFER = 1 << 16
 
 
 def _scalar_attrs(attrs: dict) -> dict:
@@ -110,16 +111,7 @@ def _data_element(tag: str, head: list[tuple[str, str]], attrs: dict, keys: dict
 
 def write_graphml_stream(G: nx.MultiDiGraph, fh: IO[str]) -> None:
     """Write ``G`` as GraphML to the open text file ``fh`` (see the module docstring)."""
-    buf: list[str] = []
-    size = 0
-    for chunk in _lines(G):
-        buf.append(chunk)
-        size += len(chunk)
-        if size > _BUFFER:
-            fh.write("".join(buf))
-            buf.clear()
-            size = 0
-    fh.write("".join(buf))
+    write_chunks(fh, _lines(G))
 
 
 def write_graphml(G: nx.MultiDiGraph, path: str | Path) -> None:
