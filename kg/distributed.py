@@ -52,8 +52,8 @@ def shard_name(index: int) -> str:
     return f"{SHARD_PREFIX}{index:05d}.jsonl"
 
 
-def extract_partition_lines(items: list[PaperRecord | Extraction], spacy_model: str | None = None
-                            ) -> tuple[str, list[BadRecord]]:
+def extract_partition_lines(items: list[PaperRecord | Extraction], spacy_model: str | None = None,
+                            rules_only: bool = False) -> tuple[str, list[BadRecord]]:
     """Worker task: extract ``items`` and return (their extractions.jsonl text, records that failed).
 
     Examples
@@ -68,7 +68,7 @@ def extract_partition_lines(items: list[PaperRecord | Extraction], spacy_model: 
 
     lines: list[str] = []
     bad: list[BadRecord] = []
-    for result in extract_partition(items, spacy_model):
+    for result in extract_partition(items, spacy_model, rules_only):
         if isinstance(result, BadRecord):
             bad.append(result)
         else:
@@ -102,7 +102,7 @@ def connect(scheduler: str, n_workers: int = 2):
 
 def extract_on_dask(records: Iterable[PaperRecord | Extraction], out_dir: Path, client, *,
                     spacy_model: str | None = None, partition_size: int = DEFAULT_PARTITION_SIZE,
-                    progress=None) -> DaskExtractSummary:
+                    progress=None, rules_only: bool = False) -> DaskExtractSummary:
     """Map extraction over partitions of ``records`` on ``client``'s cluster; write one shard per partition.
 
     Shards are written as ``NAME.tmp`` and moved into place when every partition succeeded; shards of an
@@ -131,7 +131,7 @@ def extract_on_dask(records: Iterable[PaperRecord | Extraction], out_dir: Path, 
 
     try:
         for index, part in enumerate(_partitions(records, partition_size)):
-            future = client.submit(extract_partition_lines, part, spacy_model, pure=False)
+            future = client.submit(extract_partition_lines, part, spacy_model, rules_only, pure=False)
             window.append((index, future))
             if len(window) >= 2 * threads:
                 drain_one()
@@ -153,7 +153,8 @@ def extract_on_dask(records: Iterable[PaperRecord | Extraction], out_dir: Path, 
 
 def run_dask_extract(inputs: list[str], out_dir: Path, scheduler: str, *, fmt: str | None = None,
                      n_workers: int = 2, spacy_model: str | None = None,
-                     partition_size: int = DEFAULT_PARTITION_SIZE, progress: bool = True) -> DaskExtractSummary:
+                     partition_size: int = DEFAULT_PARTITION_SIZE, progress: bool = True,
+                     rules_only: bool = False) -> DaskExtractSummary:
     """Read ``inputs`` here, extract them on the Dask cluster at ``scheduler``, write shards to ``out_dir``.
 
     Examples
@@ -172,7 +173,7 @@ def run_dask_extract(inputs: list[str], out_dir: Path, scheduler: str, *, fmt: s
     try:
         with tqdm(desc="extract (dask)", unit=" rec", disable=not progress, leave=False, mininterval=0.5) as bar:
             summary = extract_on_dask(iter_inputs(inputs, fmt, stats), out_dir, client, spacy_model=spacy_model,
-                                      partition_size=partition_size, progress=bar)
+                                      partition_size=partition_size, progress=bar, rules_only=rules_only)
     finally:
         client.close()
         if cluster is not None:

@@ -110,6 +110,14 @@ class Relation:
     rule: str
     confidence: float
     subject: str | None = None   # canonical name of an explicit subject entity; None = the paper itself
+    rules: list[str] | None = None   # every rule that fired for this claim (learned path); ``rule`` is the strongest
+
+
+def _relation_dict(rel: Relation) -> dict[str, Any]:
+    d = asdict(rel)
+    if d["rules"] is None:
+        del d["rules"]
+    return d
 
 
 @dataclass
@@ -125,7 +133,7 @@ class Extraction:
         return {
             "paper": self.paper,
             "mentions": [asdict(m) for m in self.mentions],
-            "relations": [asdict(r) for r in self.relations],
+            "relations": [_relation_dict(r) for r in self.relations],
             "acronyms": dict(sorted(self.acronyms.items())),
         }
 

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
 
     summary = run_build(args.inputs, args.out, fmt=args.format, workers=args.workers, spacy_model=args.spacy_model,
                         html=not args.no_html, progress=not args.quiet and sys.stderr.isatty(),
-                        neo4j_csv=args.neo4j_csv)
+                        neo4j_csv=args.neo4j_csv, rules_only=args.rules_only)
     if not args.quiet:
         print_summary(summary)
     return 0

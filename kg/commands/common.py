@@ -6,7 +6,7 @@ import argparse
 
 
 def add_input_arguments(p: argparse.ArgumentParser) -> None:
-    """INPUT..., --format, --workers, --spacy-model."""
+    """INPUT..., --format, --workers, --spacy-model, --rules-only."""
     from kg.readers import FORMATS
 
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders or glob patterns")
@@ -14,6 +14,8 @@ def add_input_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, default=1, metavar="N", help="extraction processes (default 1)")
     p.add_argument("--spacy-model", default=None, metavar="NAME",
                    help="use an installed spaCy pipeline (e.g. en_core_web_sm) instead of blank English")
+    p.add_argument("--rules-only", action="store_true",
+                   help="let the rules decide alone, without the trained models of kg/models (for comparison)")
 
 
 def print_summary(summary) -> None:

@@ -24,7 +24,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "Lines) and print span-level exact and relaxed (overlap) P/R/F1.",
     )
     p.add_argument("gold", type=Path, metavar="GOLD", nargs="?", help="gold JSONL file (e.g. ../shared/gold/dev.jsonl)")
-    p.add_argument("--graph", type=Path, help="graph.json written by kg build (required with GOLD)")
+    p.add_argument("--graph", type=Path, help="graph.json written by kg build (required with GOLD, unless --cv)")
+    p.add_argument("--cv", type=int, default=None, metavar="K",
+                   help="paper-level K-fold cross-validation on GOLD: train the models on K-1 folds, extract and "
+                   "score the held-out fold (like score.py); prints per-fold, mean and pooled figures")
+    p.add_argument("--rules-only", action="store_true", help="with --cv: score the rules alone (no training)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--errors", type=Path, metavar="FILE", help="write missed/spurious items per paper (JSON Lines)")
     p.add_argument("--corpus", nargs=2, action="append", default=[], metavar=("NAME", "PATH"),
@@ -81,6 +85,8 @@ def run(args: argparse.Namespace) -> int:
         raise KgError("nothing to score: give GOLD --graph graph.json and/or --corpus NAME PATH")
     if args.gold is None and (args.graph or args.errors):
         raise KgError("--graph/--errors need GOLD")
+    if args.cv is not None:
+        return _cross_validate(args)
     gold = _score_gold(args) if args.gold is not None else None
     corpora = _score_corpora(args) if args.corpus else []
     if args.json:
@@ -89,4 +95,49 @@ def run(args: argparse.Namespace) -> int:
     else:
         parts = ([format_scores(gold)] if gold is not None else []) + ([format_table(corpora)] if corpora else [])
         print("\n\n".join(parts))
+    return 0
+
+
+def _cross_validate(args: argparse.Namespace) -> int:
+    """``kg eval --cv K GOLD``: K-fold cross-validation of the learned extractor (or the rules alone)."""
+    from kg.evaluation.gold import REPORT_KEYS, load_gold
+    from kg.learn.cv import GoldCorpus, cross_validate, mean_of_folds, pooled
+    from kg.nlp.pipeline import build_nlp
+
+    if args.gold is None or not args.gold.is_file():
+        raise KgError(f"--cv needs a gold JSONL file: {args.gold}")
+    if args.cv < 2:
+        raise KgError("--cv K needs K >= 2")
+    try:
+        gold = load_gold(args.gold)
+    except (json.JSONDecodeError, KeyError) as exc:
+        raise KgError(f"{args.gold}: not a gold JSONL file ({exc})") from exc
+    if len(gold) < args.cv:
+        raise KgError(f"--cv {args.cv}: {args.gold} has only {len(gold)} papers")
+    nlp = build_nlp()
+    nlp.get_pipe("kg_gazetteer").initialize()
+    corpus = GoldCorpus.parse(gold, nlp)
+    verbose = not args.quiet and not args.json
+
+    def report(fold: int, scores: dict) -> None:
+        if verbose:
+            print(f"fold {fold}: " + "  ".join(f"{k} {scores[k]['f1']:.3f}" for k in REPORT_KEYS), flush=True)
+
+    results = cross_validate(corpus, args.cv, rules_only=args.rules_only, progress=report)
+    if args.errors:
+        with open(args.errors, "w", encoding="utf-8") as fh:
+            for r in results:
+                for item in r["errors"]:
+                    fh.write(json.dumps({"fold": r["fold"], **asdict(item)}, ensure_ascii=False) + "\n")
+    summary = {"mean": mean_of_folds(results), "pooled": pooled(results),
+               "folds": [{k: r[k] for k in REPORT_KEYS} for r in results], "k": args.cv,
+               "extractor": "rules" if args.rules_only else "learned"}
+    if args.json:
+        print(json.dumps(summary, indent=1, sort_keys=True))
+        return 0
+    print(f"\n{args.cv}-fold cross-validation ({summary['extractor']}), mean of folds (F1 sd) and pooled P/R/F1:")
+    for k in REPORT_KEYS:
+        m, v = summary["mean"][k], summary["pooled"][k]
+        print(f"{k:15s} mean F1={m['f1']:.3f} (sd {m['sd']:.3f})   pooled P={v['p']:.3f} R={v['r']:.3f} F1={v['f1']:.3f}"
+              f"  (tp={v['tp']} pred={v['pred']} gold={v['gold']})")
     return 0

@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     from kg.pipeline import run_extract
 
     summary = run_extract(args.inputs, args.out, fmt=args.format, workers=args.workers, spacy_model=args.spacy_model,
-                          progress=progress)
+                          progress=progress, rules_only=args.rules_only)
     if not args.quiet:
         print_summary(summary)
     return 0
@@ -61,7 +61,7 @@ def _run_dask(args: argparse.Namespace, progress: bool) -> int:
     if args.out.exists() and not args.out.is_dir():
         raise KgError(f"{args.out}: with --dask, --out must be a folder (it holds one shard file per partition)")
     summary = run_dask_extract(args.inputs, args.out, args.dask, fmt=args.format, n_workers=args.workers,
-                               spacy_model=args.spacy_model, progress=progress,
+                               spacy_model=args.spacy_model, progress=progress, rules_only=args.rules_only,
                                partition_size=args.partition_size or DEFAULT_PARTITION_SIZE)
     if not args.quiet:
         print(f"records read:   {summary.records}")

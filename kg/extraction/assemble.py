@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
@@ -106,15 +107,40 @@ def _field_offsets(start_char: int, end_char: int, title_end: int) -> tuple[str,
     return "abstract", start_char - shift, end_char - shift
 
 
-def extract_doc(doc: Doc, paper: dict, typing: Typing, cues: Cues) -> Extraction:
-    """Extract mentions and relations from ``doc``; ``paper`` is the record's metadata (``title`` required)."""
+@dataclass
+class Proposals:
+    """Everything the rules propose for one paper, before any keep/drop decision.
+
+    ``mentions`` holds every selected mention (weak ones too), ``links`` every relation a rule proposed (one
+    per rule firing, not deduplicated), ``intros`` the introduced names. The rules-only path
+    (:func:`rules_extraction`) and the learned path (``kg.learn.decide``) both start from here.
+    """
+
+    doc: Doc
+    paper: dict
+    title_end: int
+    mentions: list[DocMention]
+    links: list[Link]
+    intros: list[Introduced]
+    acronyms: dict[str, str]
+    own_keys: set[str]
+
+
+def propose(doc: Doc, paper: dict, typing: Typing, cues: Cues) -> Proposals:
+    """Run the candidate, introduction and linking rules over ``doc``; decide nothing yet."""
     title = paper["title"]
     title_end = len(title)
     mentions, acronyms = select_mentions(doc, typing, title_end)
     intros = introduced_names(doc, title, mentions, acronyms, typing)
     mentions = _attach_introduced(doc, mentions, intros, title_end)
     own_keys = {fold(s) for intro in intros for s in (intro.canonical, *intro.aliases)}
+    links = sentence_links(doc, mentions, own_keys, title_end, title, typing, cues)
+    return Proposals(doc, paper, title_end, mentions, links, intros, acronyms, own_keys)
 
+
+def sentence_links(doc: Doc, mentions: list[DocMention], own_keys: set[str], title_end: int, title: str,
+                   typing: Typing, cues: Cues) -> list[Link]:
+    """Every link the sentence rules propose: cue links, kind-of, title-head, title and own-sentence fallbacks."""
     start_of = sentence_start_of(doc)
     cues_by_sent: dict[int, list] = {}
     for c in cue_list(doc):
@@ -146,24 +172,34 @@ def extract_doc(doc: Doc, paper: dict, typing: Typing, cues: Cues) -> Extraction
                                   else (FALLBACK_ENTITY_RULE, FALLBACK_ENTITY_CONFIDENCE))
                     found.append(Link("USES", m, sent.text.strip(), rule, conf))
         links.extend(found)
+    return links
 
-    # A fallback USES adds nothing where the paper already extends or beats the entity.
-    stronger = {link.mention.key for link in links if link.type in ("EXTENDS", "OUTPERFORMS")}
-    links = [link for link in links if not (link.rule in FALLBACK_RULES and link.mention.key in stronger)]
-    linked_keys = {link.mention.key for link in links}
-    kept = [m for m in mentions if not m.weak or m.key in linked_keys]
-    out_mentions: list[Mention] = []
+
+def mention_records(p: Proposals, kept: list[DocMention]) -> list[Mention]:
+    """The ``Mention`` records of ``kept``, with offsets in the original title/abstract text."""
+    out: list[Mention] = []
     for m in kept:
-        span = doc[m.start:m.end]
+        span = p.doc[m.start:m.end]
         inner = max(span.text.find(m.text), 0)
-        field, start, end = _field_offsets(span.start_char + inner, span.start_char + inner + len(m.text), title_end)
-        original = paper[field][start:end]          # clean-up is length-preserving: report the text as read
-        out_mentions.append(Mention(original, field, start, end, m.label, m.canonical, m.rule))
+        field, start, end = _field_offsets(span.start_char + inner, span.start_char + inner + len(m.text), p.title_end)
+        original = p.paper[field][start:end]          # clean-up is length-preserving: report the text as read
+        out.append(Mention(original, field, start, end, m.label, m.canonical, m.rule))
+    return out
 
-    relations: list[Relation] = [
-        Relation("INTRODUCES", intro.canonical, intro.evidence, intro.rule, 0.9 if intro.rule.endswith("title-prefix") else 0.8)
-        for intro in intros
-    ]
+
+def intro_relation(intro: Introduced) -> Relation:
+    """The INTRODUCES relation of a rule-found introduced name (rule confidence)."""
+    return Relation("INTRODUCES", intro.canonical, intro.evidence, intro.rule, 0.9 if intro.rule.endswith("title-prefix") else 0.8)
+
+
+def rules_extraction(p: Proposals) -> Extraction:
+    """The rules-only decision: keep strong mentions and linked weak ones, every link (first per type and key)."""
+    # A fallback USES adds nothing where the paper already extends or beats the entity.
+    stronger = {link.mention.key for link in p.links if link.type in ("EXTENDS", "OUTPERFORMS")}
+    links = [link for link in p.links if not (link.rule in FALLBACK_RULES and link.mention.key in stronger)]
+    linked_keys = {link.mention.key for link in links}
+    kept = [m for m in p.mentions if not m.weak or m.key in linked_keys]
+    relations: list[Relation] = [intro_relation(intro) for intro in p.intros]
     seen: set[tuple[str, str]] = set()
     for link in links:
         key = (link.type, link.mention.key)
@@ -171,4 +207,18 @@ def extract_doc(doc: Doc, paper: dict, typing: Typing, cues: Cues) -> Extraction
             continue
         seen.add(key)
         relations.append(Relation(link.type, link.mention.canonical, link.evidence, link.rule, link.confidence))
-    return Extraction(paper=paper, mentions=out_mentions, relations=relations, acronyms=acronyms)
+    return Extraction(paper=p.paper, mentions=mention_records(p, kept), relations=relations, acronyms=p.acronyms)
+
+
+def extract_doc(doc: Doc, paper: dict, typing: Typing, cues: Cues, decider=None) -> Extraction:
+    """Extract mentions and relations from ``doc``; ``paper`` is the record's metadata (``title`` required).
+
+    ``decider`` (a ``kg.learn.decide.Decider``) makes the keep/drop and typing decisions with the trained
+    models; without one the rules decide alone (``kg build --rules-only``).
+    """
+    if decider is not None:
+        decider.add_lexicon(doc)
+    proposals = propose(doc, paper, typing, cues)
+    if decider is None:
+        return rules_extraction(proposals)
+    return decider.decide(proposals)

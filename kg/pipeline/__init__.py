@@ -62,8 +62,17 @@ class TimedIterator:
             self.seconds += time.perf_counter() - t0
 
 
+def extractor_version(rules_only: bool) -> str:
+    """What decided the extraction: ``rules`` or ``learned:<model version>`` (recorded in graph.json)."""
+    if rules_only:
+        return "rules"
+    from kg.learn.decide import ModelBundle
+
+    return "learned:" + ModelBundle.load().version
+
+
 def run_extract(inputs: list[str], out_file: Path, *, fmt: str | None = None, workers: int = 1,
-                spacy_model: str | None = None, progress: bool = True) -> BuildSummary:
+                spacy_model: str | None = None, progress: bool = True, rules_only: bool = False) -> BuildSummary:
     """Read and extract only: write one extractions line per record to ``out_file`` (atomically)."""
     from kg.nlp.pipeline import build_nlp
     from kg.pipeline.extract import extract_records
@@ -79,7 +88,7 @@ def run_extract(inputs: list[str], out_file: Path, *, fmt: str | None = None, wo
         with open(tmp_path(out_file), "w", encoding="utf-8") as fh:
             records = _progress(iter_inputs(inputs, fmt, stats), enabled=progress, desc="extract")
             for ex in extract_records(records, nlp, n_process=workers, failures=summary.skipped,
-                                      spacy_model=spacy_model):
+                                      spacy_model=spacy_model, rules_only=rules_only):
                 fh.write(extraction_line(ex))
                 summary.records += 1
     except BaseException:
@@ -94,7 +103,7 @@ def run_extract(inputs: list[str], out_file: Path, *, fmt: str | None = None, wo
 
 def run_build(inputs: list[str], out_dir: Path, *, fmt: str | None = None, workers: int = 1,
               spacy_model: str | None = None, html: bool = True, progress: bool = True,
-              neo4j_csv: bool = False) -> BuildSummary:
+              neo4j_csv: bool = False, rules_only: bool = False) -> BuildSummary:
     """Run every step and write ``graph.json``, ``graph.graphml``, ``extractions.jsonl`` and ``graph.html``.
 
     With ``neo4j_csv`` the graph is never assembled in NetworkX: ``extractions.jsonl`` and the
@@ -124,7 +133,7 @@ def run_build(inputs: list[str], out_dir: Path, *, fmt: str | None = None, worke
             writer = ExtractionWriter(fh)
             records = TimedIterator(iter_inputs(inputs, fmt, stats))
             for ex in extract_records(_progress(records, enabled=progress, desc="extract"), nlp, n_process=workers,
-                                      failures=summary.skipped, spacy_model=spacy_model):
+                                      failures=summary.skipped, spacy_model=spacy_model, rules_only=rules_only):
                 refs.append(writer.write(ex))
         summary.seconds["read"] = records.seconds
         summary.seconds["extract"] = time.perf_counter() - t0 - records.seconds
@@ -160,6 +169,7 @@ def run_build(inputs: list[str], out_dir: Path, *, fmt: str | None = None, worke
 
         t0 = time.perf_counter()
         G = build_graph(res)
+        G.graph["extractor"] = extractor_version(rules_only)
         store.close()
         del res, store                   # only the graph is needed from here on
         summary.seconds["graph"] = time.perf_counter() - t0

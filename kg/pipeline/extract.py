@@ -20,6 +20,7 @@ from itertools import islice
 from spacy.language import Language
 
 from kg.extraction.assemble import doc_text, extract_doc
+from kg.learn.decide import default_decider
 from kg.nlp.rules import load_cues, load_typing
 from kg.records import BadRecord, Extraction, PaperRecord
 from kg.pipeline.read import paper_metadata
@@ -35,17 +36,18 @@ Item = PaperRecord | Extraction
 
 def extract_records(records: Iterable[Item], nlp: Language, *, n_process: int = 1,
                     failures: list[BadRecord] | None = None, spacy_model: str | None = None,
-                    chunk_size: int = CHUNK_SIZE) -> Iterator[Extraction]:
+                    chunk_size: int = CHUNK_SIZE, rules_only: bool = False) -> Iterator[Extraction]:
     """Yield an ``Extraction`` per input, in input order; ready extractions pass through unchanged.
 
     A record whose extraction fails is reported in ``failures`` (file, line, error) and skipped, so one
     bad record never stops the batch. ``n_process > 1`` spreads chunks of ``chunk_size`` records over a
     process pool whose workers reuse ``nlp`` (inherited on fork) or build it from ``spacy_model``.
+    ``rules_only`` skips the trained models (``kg build --rules-only``).
     """
     if n_process <= 1:
-        results: Iterable[Extraction | BadRecord] = _extract_stream(records, nlp)
+        results: Iterable[Extraction | BadRecord] = _extract_stream(records, nlp, rules_only)
     else:
-        results = _extract_pooled(records, nlp, n_process, spacy_model, chunk_size)
+        results = _extract_pooled(records, nlp, n_process, spacy_model, chunk_size, rules_only)
     for result in results:
         if isinstance(result, BadRecord):
             log.warning("%s", result)
@@ -55,9 +57,10 @@ def extract_records(records: Iterable[Item], nlp: Language, *, n_process: int = 
             yield result
 
 
-def _extract_stream(records: Iterable[Item], nlp: Language) -> Iterator[Extraction | BadRecord]:
+def _extract_stream(records: Iterable[Item], nlp: Language, rules_only: bool = False) -> Iterator[Extraction | BadRecord]:
     """Extract in this process: ``nlp.pipe`` over the texts, records riding along as context."""
     typing, cues = load_typing(), load_cues()
+    decider = None if rules_only else default_decider(nlp)
 
     def texts() -> Iterator[tuple[str, Item]]:
         for item in records:
@@ -71,7 +74,7 @@ def _extract_stream(records: Iterable[Item], nlp: Language) -> Iterator[Extracti
             yield item
             continue
         try:
-            yield extract_doc(doc, paper_metadata(item), typing, cues)
+            yield extract_doc(doc, paper_metadata(item), typing, cues, decider)
         except Exception as exc:  # noqa: BLE001 - one bad record must not stop the batch
             yield BadRecord(item.source, item.line, f"extraction failed: {type(exc).__name__}: {exc}")
 
@@ -93,7 +96,8 @@ def worker_nlp(spacy_model: str | None = None) -> Language:
     return nlp
 
 
-def extract_partition(items: list[Item], spacy_model: str | None = None) -> list[Extraction | BadRecord]:
+def extract_partition(items: list[Item], spacy_model: str | None = None,
+                      rules_only: bool = False) -> list[Extraction | BadRecord]:
     """Extract a list of records in this process; failed records come back as ``BadRecord``.
 
     The unit of work of ``--workers`` and of ``kg.distributed``: everything heavy (spaCy and the rules)
@@ -106,7 +110,7 @@ def extract_partition(items: list[Item], spacy_model: str | None = None) -> list
     >>> [ex.paper["title"] for ex in extract_partition([rec])]
     ['TinyNet: A Small Model']
     """
-    return list(_extract_stream(items, worker_nlp(spacy_model)))
+    return list(_extract_stream(items, worker_nlp(spacy_model), rules_only))
 
 
 def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
@@ -116,7 +120,7 @@ def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
 
 
 def _extract_pooled(records: Iterable[Item], nlp: Language, n_process: int, spacy_model: str | None,
-                    chunk_size: int) -> Iterator[Extraction | BadRecord]:
+                    chunk_size: int, rules_only: bool = False) -> Iterator[Extraction | BadRecord]:
     """Extract chunks on ``n_process`` processes; yield results in input order, ``2 * n_process`` chunks in flight."""
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods:
@@ -130,7 +134,7 @@ def _extract_pooled(records: Iterable[Item], nlp: Language, n_process: int, spac
     window: deque[Future] = deque()
     with ProcessPoolExecutor(max_workers=n_process, mp_context=context) as pool:
         for chunk in _chunks(records, chunk_size):
-            window.append(pool.submit(extract_partition, chunk, spacy_model))
+            window.append(pool.submit(extract_partition, chunk, spacy_model, rules_only))
             if len(window) >= 2 * n_process:
                 yield from window.popleft().result()
         while window:

@@ -50,12 +50,14 @@ def _paper_node_attrs(paper: dict) -> dict:
 
 
 def _add_edge(G: nx.MultiDiGraph, source: str, target: str, etype: str, paper: str, evidence: str, rule: str,
-              confidence: float) -> None:
+              confidence: float, rules: list[str] | None = None) -> None:
     key = f"{etype}|{paper}"
     if G.has_edge(source, target, key):
         return
     G.add_edge(source, target, key=key, type=etype, paper=paper, evidence=evidence, rule=rule,
                confidence=round(float(confidence), 3))
+    if rules:
+        G.edges[source, target, key]["rules"] = list(rules)
 
 
 def build_graph(res: Resolution) -> nx.MultiDiGraph:
@@ -94,4 +96,4 @@ def _add_paper_edges(G: nx.MultiDiGraph, res: Resolution, pid: str, ex: Extracti
         ent = res.entity_of(rel.target)
         if ent is None or ent.id == source:
             continue
-        _add_edge(G, source, ent.id, rel.type, pid, rel.evidence, rel.rule, rel.confidence)
+        _add_edge(G, source, ent.id, rel.type, pid, rel.evidence, rel.rule, rel.confidence, rel.rules)

@@ -11,6 +11,12 @@ from kg.records import Extraction
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
+def _without_rules(rel) -> dict:
+    d = dict(vars(rel))
+    del d["rules"]
+    return d
+
+
 def extraction_line(ex: Extraction) -> str:
     """One deterministic JSON line (sorted keys, unicode kept) for ``ex``: ``json.dumps(ex.to_dict())``.
 
@@ -27,7 +33,7 @@ def extraction_line(ex: Extraction) -> str:
     return _ENCODER.encode({
         "paper": ex.paper,
         "mentions": [vars(m) for m in ex.mentions],
-        "relations": [vars(r) for r in ex.relations],
+        "relations": [vars(r) if r.rules is not None else _without_rules(r) for r in ex.relations],
         "acronyms": ex.acronyms,
     }) + "\n"
 

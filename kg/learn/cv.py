@@ -1,0 +1,157 @@
+"""Paper-level K-fold cross-validation of the learned extractor on gold papers.
+
+For each fold: the lexicon is built from the training papers' annotations only, the models are trained on
+the training papers (their own names left out of their lexicon features), the held-out papers are extracted
+with those models, resolved and turned into a graph by the same steps as ``kg build``, and the graph is scored
+exactly like ``shared/gold/score.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.evaluation.gold import PaperErrors, score_graph
+from kg.extraction.assemble import Proposals, doc_text, propose, rules_extraction
+from kg.learn.decide import Decider, ModelBundle
+from kg.learn.features import paper_candidates
+from kg.learn.labels import project
+from kg.learn.lexicon import Lexicon
+from kg.learn.train import TrainingPaper, fit_models
+from kg.nlp.rules import Cues, Typing, load_cues, load_typing
+from kg.records import Extraction, PaperRecord
+from kg.text_clean import clean_text
+
+GOLD_KINDS = ("entity", "USES", "OUTPERFORMS", "EXTENDS", "introduces")
+
+
+@dataclass
+class GoldCorpus:
+    """Gold papers parsed once by the spaCy pipeline; lexicon spans are added per fold on top of the rest."""
+
+    gold: list[dict]
+    docs: list[Doc]
+    papers: list[dict]
+    nlp: Language
+    typing: Typing = field(default_factory=load_typing)
+    cues: Cues = field(default_factory=load_cues)
+
+    @classmethod
+    def parse(cls, gold: list[dict], nlp: Language) -> "GoldCorpus":
+        from kg.pipeline.read import paper_metadata
+
+        records = [PaperRecord(g["title"], g["abstract"], "gold", i + 1) for i, g in enumerate(gold)]
+        texts = [doc_text(clean_text(r.title), clean_text(r.abstract)) for r in records]
+        docs = list(nlp.pipe(texts, batch_size=64))
+        for doc in docs:
+            doc.user_data["kg_base_gazetteer"] = list(doc.spans.get("kg_gazetteer", []))
+        return cls(gold, docs, [paper_metadata(r) for r in records], nlp)
+
+    def pid(self, i: int) -> str:
+        return str(self.gold[i]["id"])
+
+    def proposals(self, i: int, lexicon: Lexicon | None, exclude: str | None = None) -> Proposals:
+        """Proposals of paper ``i`` with the lexicon's spans (leaving out paper ``exclude``'s own names)."""
+        doc = self.docs[i]
+        doc.spans["kg_gazetteer"] = list(doc.user_data["kg_base_gazetteer"])
+        if lexicon is not None:
+            lexicon.add_spans(doc, self.nlp, exclude=exclude)
+        return propose(doc, self.papers[i], self.typing, self.cues)
+
+
+def gold_counts(gold: dict) -> dict[str, int]:
+    """Number of gold items of each kind in one paper."""
+    rels = [r["relation"] for r in gold["relations"]]
+    return {"entity": len(gold["entities"]), "introduces": len(gold.get("introduces", [])),
+            **{t: rels.count(t) for t in ("USES", "OUTPERFORMS", "EXTENDS")}}
+
+
+def build_lexicon(corpus: GoldCorpus, train_idx: list[int]) -> Lexicon:
+    """The lexicon of the training papers, with presence counted over the same papers."""
+    lexicon = Lexicon.from_gold(corpus.gold[i] for i in train_idx)
+    for i in train_idx:
+        lexicon.record_presence(corpus.pid(i), corpus.docs[i], corpus.nlp)
+    return lexicon
+
+
+def train_bundle(corpus: GoldCorpus, train_idx: list[int]) -> ModelBundle:
+    """Train every model on the papers ``train_idx`` of ``corpus``."""
+    lexicon = build_lexicon(corpus, train_idx)
+    papers = []
+    for i in train_idx:
+        pid = corpus.pid(i)
+        cands = paper_candidates(corpus.proposals(i, lexicon, exclude=pid), lexicon, pid)
+        papers.append(TrainingPaper(cands, project(corpus.gold[i], cands), gold_counts(corpus.gold[i])))
+    return ModelBundle(fit_models(papers), lexicon)
+
+
+def extract_fold(corpus: GoldCorpus, test_idx: list[int], bundle: ModelBundle | None) -> list[Extraction]:
+    """Extractions of the held-out papers with ``bundle`` (``None``: the rules alone)."""
+    out = []
+    decider = Decider(bundle) if bundle is not None else None
+    for i in test_idx:
+        p = corpus.proposals(i, bundle.lexicon if bundle else None)
+        out.append(decider.decide(p) if decider else rules_extraction(p))
+    return out
+
+
+def score_extractions(extractions: list[Extraction], gold: list[dict]) -> tuple[dict, list[PaperErrors]]:
+    """Resolve and graph extractions like ``kg build``, then score like ``score.py``."""
+    import networkx as nx
+
+    from kg.pipeline.graph import build_graph
+    from kg.pipeline.resolve import resolve
+
+    graph = nx.node_link_data(build_graph(resolve(extractions)), edges="edges")
+    return score_graph(graph, gold)
+
+
+def folds(n: int, k: int) -> list[list[int]]:
+    """Paper indices of each of ``k`` folds: every k-th paper, so folds mix the listings evenly."""
+    return [[i for i in range(n) if i % k == f] for f in range(k)]
+
+
+def cross_validate(corpus: GoldCorpus, k: int, *, rules_only: bool = False, progress=None) -> list[dict]:
+    """Per-fold scores (``score_graph`` figures plus ``errors``) of K-fold cross-validation."""
+    results = []
+    n = len(corpus.gold)
+    for f, test_idx in enumerate(folds(n, k)):
+        held = set(test_idx)
+        train_idx = [i for i in range(n) if i not in held]
+        bundle = None if rules_only else train_bundle(corpus, train_idx)
+        extractions = extract_fold(corpus, test_idx, bundle)
+        scores, errors = score_extractions(extractions, [corpus.gold[i] for i in test_idx])
+        scores["fold"] = f
+        scores["errors"] = errors
+        results.append(scores)
+        if progress:
+            progress(f, scores)
+    return results
+
+
+def pooled(results: list[dict]) -> dict:
+    """Micro-averaged figures over folds (counts added up), like scoring all held-out papers at once."""
+    out = {}
+    for key in ("entities", "entities_typed", "introduces", "USES", "OUTPERFORMS", "EXTENDS", "relations"):
+        tp = sum(r[key]["tp"] for r in results)
+        pred = sum(r[key]["pred"] for r in results)
+        gold = sum(r[key]["gold"] for r in results)
+        p = tp / pred if pred else (1.0 if not gold else 0.0)
+        rec = tp / gold if gold else 1.0
+        f1 = 2 * p * rec / (p + rec) if p + rec else 0.0
+        out[key] = {"p": round(p, 3), "r": round(rec, 3), "f1": round(f1, 3), "tp": tp, "pred": pred, "gold": gold}
+    return out
+
+
+def mean_of_folds(results: list[dict]) -> dict:
+    """Mean and standard deviation of each figure's F1 (and P, R) over the folds."""
+    import statistics
+
+    out = {}
+    for key in ("entities", "entities_typed", "introduces", "USES", "OUTPERFORMS", "EXTENDS", "relations"):
+        vals = {m: [r[key][m] for r in results] for m in ("p", "r", "f1")}
+        out[key] = {m: round(statistics.fmean(v), 3) for m, v in vals.items()}
+        out[key]["sd"] = round(statistics.pstdev(vals["f1"]), 3)
+    return out

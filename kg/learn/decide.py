@@ -1,0 +1,140 @@
+"""Apply the trained models to one paper's rule proposals and return its ``Extraction``.
+
+Each relation keeps the evidence sentence and id of its strongest rule (``use.learned`` when no rule fired and
+the model still judged the name used), lists every rule that fired, and its confidence is the model's
+probability. An entity is kept when the entity model accepts it or a kept relation or introduction needs it;
+its type is the type model's choice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.extraction.assemble import Proposals, mention_records
+from kg.learn.features import PaperCandidates, RelationCandidate, paper_candidates
+from kg.learn.lexicon import Lexicon
+from kg.learn.linear import LinearModel
+from kg.records import Extraction, Relation
+
+MODEL_NAMES = ("entity", "type", "USES", "OUTPERFORMS", "EXTENDS", "introduces")
+NO_RULE = "use.learned"
+MODELS_PACKAGE = "kg.models"
+
+
+@dataclass
+class ModelBundle:
+    """The trained models and the lexicon they were trained with."""
+
+    models: dict[str, LinearModel]
+    lexicon: Lexicon
+
+    def to_files(self) -> dict[str, bytes]:
+        """File name -> bytes of the package data (deterministic)."""
+        files = {f"{name}.json": _dump(self.models[name].to_json()) for name in MODEL_NAMES}
+        files["lexicon.json"] = _dump(self.lexicon.to_json())
+        return files
+
+    @property
+    def version(self) -> str:
+        """A short hash of the model files: recorded in every graph the models build."""
+        digest = hashlib.sha256()
+        for name, data in sorted(self.to_files().items()):
+            digest.update(name.encode() + b"\0" + data)
+        return digest.hexdigest()[:12]
+
+    @classmethod
+    def load(cls, folder: Path | None = None) -> "ModelBundle":
+        """Read the bundle from ``folder``, or from the package data ``kg/models`` when ``folder`` is None."""
+        def read(name: str) -> dict:
+            if folder is not None:
+                return json.loads((Path(folder) / name).read_text(encoding="utf-8"))
+            return json.loads(resources.files(MODELS_PACKAGE).joinpath(name).read_text(encoding="utf-8"))
+
+        models = {name: LinearModel.from_json(read(f"{name}.json")) for name in MODEL_NAMES}
+        return cls(models, Lexicon.from_json(read("lexicon.json")))
+
+
+def _dump(data: dict) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=0) + "\n").encode("utf-8")
+
+
+def _strongest(rc: RelationCandidate):
+    return max(rc.links, key=lambda link: (link.confidence, link.rule)) if rc.links else None
+
+
+class Decider:
+    """Keep/drop and typing decisions for one paper's proposals with a ``ModelBundle``."""
+
+    def __init__(self, bundle: ModelBundle, nlp: Language | None = None) -> None:
+        self.bundle = bundle
+        self.models = bundle.models
+        self.version = bundle.version
+        self.nlp = nlp
+
+    def add_lexicon(self, doc: Doc) -> None:
+        """Add the lexicon's names to the Doc's gazetteer spans (needs the ``nlp`` the Decider was made with)."""
+        if self.nlp is not None:
+            self.bundle.lexicon.add_spans(doc, self.nlp)
+
+    def candidates(self, p: Proposals, pid: str | None = None) -> PaperCandidates:
+        return paper_candidates(p, self.bundle.lexicon, pid)
+
+    def decide(self, p: Proposals, pid: str | None = None) -> Extraction:
+        """The paper's ``Extraction`` after the models' decisions (``pid``: leave this gold paper out of the lexicon)."""
+        cands = self.candidates(p, pid)
+        intro_model = self.models["introduces"]
+        relations: list[Relation] = []
+        needed: set[str] = set()
+        for ic in cands.intros:
+            prob = intro_model.probability(ic.features)
+            if prob >= intro_model.threshold:
+                intro = ic.intro
+                relations.append(Relation("INTRODUCES", intro.canonical, intro.evidence, intro.rule, round(prob, 3)))
+                needed.add(ic.intro.canonical)
+        for rc in cands.relations:
+            model = self.models[rc.type]
+            prob = model.probability(rc.features)
+            if prob < model.threshold:
+                continue
+            best = _strongest(rc)
+            if best is not None:
+                evidence, rule = best.evidence, best.rule
+            else:
+                m = rc.entity.mentions[0]
+                evidence, rule = m_sentence(p, m), NO_RULE
+            relations.append(Relation(rc.type, rc.entity.canonical, evidence, rule, round(prob, 3),
+                                      rules=sorted({link.rule for link in rc.links})))
+            needed.add(rc.entity.canonical)
+        entity_model, type_model = self.models["entity"], self.models["type"]
+        kept = []
+        for cand in cands.entities:
+            if cand.canonical in needed or entity_model.accept(cand.features):
+                label = type_model.best(cand.features)
+                for m in cand.mentions:
+                    m.label = label
+                kept.extend(cand.mentions)
+        kept.sort(key=lambda m: m.start)
+        return Extraction(paper=p.paper, mentions=mention_records(p, kept), relations=relations, acronyms=p.acronyms)
+
+
+def m_sentence(p: Proposals, m) -> str:
+    """The sentence holding mention ``m``."""
+    return p.doc[m.start].sent.text.strip()
+
+
+_DECIDERS: dict[int, Decider] = {}
+
+
+def default_decider(nlp: Language) -> Decider:
+    """The Decider of the shipped models for ``nlp`` (loaded once per pipeline)."""
+    decider = _DECIDERS.get(id(nlp))
+    if decider is None:
+        decider = _DECIDERS[id(nlp)] = Decider(ModelBundle.load(), nlp)
+    return decider

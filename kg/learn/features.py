@@ -1,0 +1,238 @@
+"""Feature dicts for the candidates of one paper: entities (per name), relations (per type and name) and
+introduced names. Features come from the rules (which rule proposed or linked the name, its gazetteer
+source, label, shape, head word), from the text (count, title, first sentence, neighbouring words) and from
+the gold-name lexicon (annotation rate elsewhere). All are strings mapped to numbers, ready for a linear model.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from kg.extraction.assemble import Proposals
+from kg.extraction.introduced import Introduced
+from kg.extraction.linking import Link
+from kg.extraction.mentions import DocMention
+from kg.learn.lexicon import Lexicon
+from kg.schema import CLAIM_TYPES
+
+Features = dict[str, float]
+RELATIONS = tuple(t for t in CLAIM_TYPES if t != "INTRODUCES")
+
+
+@dataclass
+class EntityCandidate:
+    """All mentions of one name (fold key) in a paper, with the links the rules proposed to it."""
+
+    key: str
+    mentions: list[DocMention]
+    links: list[Link] = field(default_factory=list)
+    features: Features = field(default_factory=dict)
+
+    @property
+    def canonical(self) -> str:
+        return self.mentions[0].canonical
+
+    @property
+    def rule_label(self) -> str:
+        labels = Counter(m.label for m in self.mentions)
+        return max(sorted(labels), key=labels.__getitem__)
+
+
+@dataclass
+class RelationCandidate:
+    """A possible (relation type, entity) of a paper."""
+
+    type: str
+    entity: EntityCandidate
+    links: list[Link]
+    features: Features = field(default_factory=dict)
+
+
+@dataclass
+class IntroCandidate:
+    """A name the rules say the paper introduces."""
+
+    intro: Introduced
+    features: Features = field(default_factory=dict)
+
+
+@dataclass
+class PaperCandidates:
+    """The candidates of one paper."""
+
+    entities: list[EntityCandidate]
+    relations: list[RelationCandidate]
+    intros: list[IntroCandidate]
+
+
+def _shape(name: str) -> Features:
+    words = name.split()
+    f: Features = {f"words={min(len(words), 4)}": 1.0}
+    if name.islower():
+        f["shape=lower"] = 1.0
+    elif name.isupper():
+        f["shape=upper"] = 1.0
+    elif all(w[:1].isupper() for w in words if w[:1].isalpha()):
+        f["shape=title"] = 1.0
+    else:
+        f["shape=mixed"] = 1.0
+    if any(c.isdigit() for c in name):
+        f["shape=digit"] = 1.0
+    if "-" in name:
+        f["shape=hyphen"] = 1.0
+    if re.search(r"[a-z][A-Z]", name):
+        f["shape=innercap"] = 1.0
+    return f
+
+
+def _rule_name(rule: str) -> str:
+    return rule.split("|", 1)[0]
+
+
+def _lexicon_features(lexicon: Lexicon | None, forms: list[str], exclude: str | None, label: str) -> Features:
+    if lexicon is None:
+        return {}
+    entry = lexicon.lookup(*forms)
+    if entry is None:
+        return {"lex=none": 1.0}
+    gold, seen = entry.counts(exclude)
+    if gold == 0:
+        return {"lex=none": 1.0}
+    f: Features = {"lex=known": 1.0, "lex_gold": math.log1p(gold), "lex_rate": (gold + 0.5) / (seen + 1.0),
+                   f"lex_type={entry.label}": 1.0}
+    if entry.label == label:
+        f["lex_type_agrees"] = 1.0
+    return f
+
+
+def sentence_cue_features(p: Proposals, cand: EntityCandidate) -> Features:
+    """Which cue phrases share a sentence with the name, before or after it ("X outperforms" vs "outperforms X"),
+    whether the sentence negates, states parity, speaks of the paper's own work, or of background."""
+    from kg.extraction.doccache import cue_list, sentence_start_of
+    from kg.nlp.rules import load_cues
+
+    cues = load_cues()
+    start_of = sentence_start_of(p.doc)
+    f: Features = {}
+    by_sent: dict[int, list] = {}
+    for c in cue_list(p.doc):
+        by_sent.setdefault(start_of[c.start], []).append(c)
+    for m in cand.mentions:
+        for c in by_sent.get(start_of[m.start], []):
+            rule = cues.rule(c.label_)
+            where = "before" if c.start < m.start else "after"
+            if rule is not None:
+                f[f"cue_{where}={rule.relation}"] = 1.0
+            else:
+                f[f"cue_{where}={c.label_.split('.', 1)[0]}"] = 1.0
+                f[f"cue={c.label_}"] = 1.0
+    return f
+
+
+def entity_features(p: Proposals, cand: EntityCandidate, lexicon: Lexicon | None, pid: str | None) -> Features:
+    """Features of one entity candidate (see module docstring)."""
+    doc = p.doc
+    label = cand.rule_label
+    f: Features = {f"label={label}": 1.0, "n_mentions": math.log1p(len(cand.mentions))}
+    for m in cand.mentions:
+        rule = _rule_name(m.rule)
+        f[f"rule={rule}"] = 1.0
+        f[f"family={rule.split(':', 1)[0].split('.', 1)[0]}"] = 1.0
+    if all(m.weak for m in cand.mentions):
+        f["weak"] = 1.0
+    if not any(m.sure_label for m in cand.mentions):
+        f["unsure_label"] = 1.0
+    first = cand.mentions[0]
+    if doc[first.start].idx < p.title_end:
+        f["in_title"] = 1.0
+    if any(doc[m.start].idx >= p.title_end for m in cand.mentions):
+        f["in_abstract"] = 1.0
+    name = first.text
+    f.update(_shape(name))
+    words = name.lower().split()
+    if words:
+        f[f"head={words[-1]}"] = 1.0
+    prev = doc[first.start - 1].lower_ if first.start > 0 else "<s>"
+    nxt = doc[first.end].lower_ if first.end < len(doc) else "</s>"
+    f[f"prev={prev}"] = 1.0
+    f[f"next={nxt}"] = 1.0
+    if cand.key in p.own_keys:
+        f["introduced"] = 1.0
+    for link in cand.links:
+        f[f"link={link.rule}"] = 1.0
+        f[f"linktype={link.type}"] = 1.0
+    f.update(_lexicon_features(lexicon, [cand.canonical, first.text], pid, label))
+    f.update(sentence_cue_features(p, cand))
+    return f
+
+
+def relation_features(cand: RelationCandidate) -> Features:
+    """Features of a (type, entity) candidate: the rules that fired for this type, and the entity's features."""
+    f: Features = {}
+    for link in cand.links:
+        f[f"r={link.rule}"] = 1.0
+    f["n_links"] = math.log1p(len(cand.links))
+    f["max_conf"] = max((link.confidence for link in cand.links), default=0.0)
+    if not cand.links:
+        f["no_link"] = 1.0
+    other = {link.type for link in cand.entity.links} - {cand.type}
+    for t in sorted(other):
+        f[f"other={t}"] = 1.0
+    for name, value in cand.entity.features.items():
+        if not name.startswith(("prev=", "next=", "head=")):
+            f[f"e:{name}"] = value
+    return f
+
+
+def intro_features(p: Proposals, cand: IntroCandidate, entities: dict[str, EntityCandidate],
+                   lexicon: Lexicon | None, pid: str | None) -> Features:
+    """Features of an introduced-name candidate: the rule, label, shape, how often the paper names it."""
+    intro = cand.intro
+    f: Features = {f"rule={intro.rule}": 1.0, f"label={intro.label}": 1.0}
+    f.update(_shape(intro.canonical))
+    from kg.extraction.names import fold
+
+    ent = entities.get(fold(intro.canonical))
+    f["n_mentions"] = math.log1p(len(ent.mentions)) if ent else 0.0
+    if intro.aliases:
+        f["has_alias"] = 1.0
+    f.update(_lexicon_features(lexicon, [intro.canonical, *intro.aliases], pid, intro.label))
+    return f
+
+
+def paper_candidates(p: Proposals, lexicon: Lexicon | None = None, pid: str | None = None) -> PaperCandidates:
+    """Group the proposals of one paper into candidates and compute their features.
+
+    ``pid`` is the paper's gold id when the paper is a training paper: its own annotations are then left out
+    of the lexicon features.
+    """
+    groups: dict[str, EntityCandidate] = {}
+    for m in p.mentions:
+        groups.setdefault(m.key, EntityCandidate(m.key, [])).mentions.append(m)
+    for link in p.links:
+        cand = groups.get(link.mention.key)
+        if cand is not None:
+            cand.links.append(link)
+    entities = [groups[k] for k in groups]
+    for cand in entities:
+        cand.features = entity_features(p, cand, lexicon, pid)
+    relations: list[RelationCandidate] = []
+    for cand in entities:
+        if cand.key in p.own_keys:
+            continue                           # an introduced name gets no relation to itself
+        by_type: dict[str, list[Link]] = {t: [] for t in RELATIONS}
+        for link in cand.links:
+            by_type.setdefault(link.type, []).append(link)
+        for rtype in RELATIONS:
+            if rtype == "USES" or cand.links or f"cue_before={rtype}" in cand.features:
+                # USES is possible for any name; the others need a rule to fire or a cue of theirs before the name
+                rc = RelationCandidate(rtype, cand, by_type[rtype])
+                rc.features = relation_features(rc)
+                relations.append(rc)
+    intros = [IntroCandidate(intro) for intro in p.intros]
+    for ic in intros:
+        ic.features = intro_features(p, ic, groups, lexicon, pid)
+    return PaperCandidates(entities, relations, intros)

@@ -1,0 +1,160 @@
+"""A lexicon of the names annotated in gold papers, used as a candidate source and as a feature.
+
+Why: names recur across papers of the same listings ("GSM8K", "LoRA", "chain-of-thought prompting"); a name
+that annotators marked in other papers is a strong candidate, and how often it was marked where it occurred
+(its *annotation rate*) says more than any shape rule. The lexicon is derived from the training side only:
+inside cross-validation it is rebuilt per fold, and a training paper's own annotations never count for it
+(leave-one-paper-out counts), so no paper's names leak into its own features.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from kg.extraction.names import fold
+from kg.gazetteer_data import surface_is_case_sensitive
+
+LEXICON_SOURCE = "gazetteer:lexicon"
+
+
+@dataclass
+class LexiconEntry:
+    """One annotated name: display name, majority type, every surface form, and in which papers it was
+    annotated (``gold``) or merely present (``seen``)."""
+
+    name: str
+    label: str
+    surfaces: list[str]
+    gold: set[str] = field(default_factory=set)
+    seen: set[str] = field(default_factory=set)
+    types: Counter = field(default_factory=Counter)
+
+    def counts(self, exclude: str | None = None) -> tuple[int, int]:
+        """(papers where annotated, papers where present), leaving out paper ``exclude``."""
+        gold = len(self.gold) - (exclude in self.gold)
+        seen = len(self.seen) - (exclude in self.seen)
+        return gold, max(seen, gold)
+
+
+class Lexicon:
+    """Annotated names keyed by their fold; build with :meth:`from_gold`, apply with :meth:`spans`."""
+
+    def __init__(self, entries: dict[str, LexiconEntry]) -> None:
+        self.entries = entries
+        self.by_form: dict[str, str] = {}
+        for key, entry in sorted(entries.items()):
+            for surface in entry.surfaces:
+                self.by_form.setdefault(fold(surface), key)
+        self._matchers: dict[int, tuple[PhraseMatcher, PhraseMatcher]] = {}
+
+    @classmethod
+    def from_gold(cls, gold: Iterable[dict]) -> "Lexicon":
+        """Collect names, aliases and types of gold records (``id``, ``entities``)."""
+        entries: dict[str, LexiconEntry] = {}
+        names: dict[str, Counter] = {}
+        for rec in gold:
+            for ent in rec["entities"]:
+                key = fold(ent["name"])
+                if len(key) < 2:
+                    continue
+                entry = entries.get(key)
+                if entry is None:
+                    entry = entries[key] = LexiconEntry(ent["name"], ent["type"], [])
+                    names[key] = Counter()
+                names[key][ent["name"]] += 1
+                entry.types[ent["type"]] += 1
+                entry.gold.add(str(rec["id"]))
+                for surface in (ent["name"], *ent.get("aliases", [])):
+                    if surface not in entry.surfaces and len(fold(surface)) >= 2:
+                        entry.surfaces.append(surface)
+        for key, entry in entries.items():
+            entry.name = max(sorted(names[key]), key=names[key].__getitem__)
+            entry.label = max(sorted(entry.types), key=entry.types.__getitem__)
+            entry.surfaces.sort()
+        return cls(entries)
+
+    def lookup(self, *forms: str) -> LexiconEntry | None:
+        """The entry one of ``forms`` folds to, if any."""
+        for form in forms:
+            key = self.by_form.get(fold(form))
+            if key is not None:
+                return self.entries[key]
+        return None
+
+    def _matcher(self, nlp: Language) -> tuple[PhraseMatcher, PhraseMatcher]:
+        cached = self._matchers.get(id(nlp.vocab))
+        if cached is not None:
+            return cached
+        from kg.nlp.components import pattern_tokenizer
+
+        make = pattern_tokenizer(nlp)
+        exact, lower = PhraseMatcher(nlp.vocab, attr="ORTH"), PhraseMatcher(nlp.vocab, attr="LOWER")
+        for key, entry in sorted(self.entries.items()):
+            ex = [make(s) for s in entry.surfaces if surface_is_case_sensitive(s)]
+            lo = [make(s) for s in entry.surfaces if not surface_is_case_sensitive(s)]
+            if ex:
+                exact.add(key, ex)
+            if lo:
+                lower.add(key, lo)
+        self._matchers[id(nlp.vocab)] = (exact, lower)
+        return exact, lower
+
+    def matches(self, doc: Doc, nlp: Language) -> list[tuple[str, int, int]]:
+        """(entry key, start, end) of every lexicon form in ``doc``."""
+        out = []
+        for matcher in self._matcher(nlp):
+            for match_id, start, end in matcher(doc):
+                out.append((nlp.vocab.strings[match_id], start, end))
+        return sorted(set(out), key=lambda m: (m[1], -m[2], m[0]))
+
+    def record_presence(self, pid: str, doc: Doc, nlp: Language) -> None:
+        """Count paper ``pid`` as one where the matched entries are present (for the annotation rate)."""
+        for key, _, _ in self.matches(doc, nlp):
+            self.entries[key].seen.add(pid)
+
+    def add_spans(self, doc: Doc, nlp: Language, exclude: str | None = None) -> None:
+        """Add the lexicon's matches to ``doc.spans["kg_gazetteer"]`` (span id ``gazetteer:lexicon``).
+
+        With ``exclude`` (a training paper's id), names annotated only in that paper are not matched.
+        """
+        spans = list(doc.spans.get("kg_gazetteer", []))
+        have = {(s.start, s.end) for s in spans}
+        for key, start, end in self.matches(doc, nlp):
+            entry = self.entries[key]
+            if (start, end) in have or entry.counts(exclude)[0] == 0:
+                continue
+            spans.append(Span(doc, start, end, label=entry.label, kb_id=entry.name, span_id=LEXICON_SOURCE))
+            have.add((start, end))
+        doc.spans["kg_gazetteer"] = sorted(spans, key=lambda s: (s.start, -s.end, s.label_))
+
+    # --- package data ----------------------------------------------------------------------------------
+
+    def to_json(self) -> dict:
+        """A deterministic JSON form: counts only (no paper ids)."""
+        return {"entries": [
+            {"key": key, "name": e.name, "label": e.label, "surfaces": e.surfaces, "gold": len(e.gold), "seen": len(e.seen)}
+            for key, e in sorted(self.entries.items())]}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Lexicon":
+        """Read :meth:`to_json` output; counts become anonymous paper sets of that size."""
+        entries = {}
+        for rec in data["entries"]:
+            entry = LexiconEntry(rec["name"], rec["label"], list(rec["surfaces"]))
+            entry.gold = {f"g{i}" for i in range(rec["gold"])}
+            entry.seen = {f"g{i}" for i in range(rec["seen"])}
+            entries[rec["key"]] = entry
+        return cls(entries)
+
+    @classmethod
+    def load(cls, path: Path) -> "Lexicon":
+        with open(path, encoding="utf-8") as fh:
+            return cls.from_json(json.load(fh))

@@ -1,0 +1,145 @@
+"""Fit the models of a ``ModelBundle`` from gold papers with scikit-learn, deterministically.
+
+Each binary model is an L2 logistic regression (lbfgs: no randomness) over ``DictVectorizer`` features; its
+decision threshold maximises F1 on out-of-fold probabilities of an inner 3-fold split of the training papers,
+counting the gold items no candidate covers as misses. The type model is a multinomial logistic regression
+trained on the candidates that are gold entities.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from kg.learn.features import PaperCandidates
+from kg.learn.labels import PaperTargets
+from kg.learn.linear import LinearModel
+
+C_BINARY = 0.5
+C_TYPE = 1.0
+INNER_FOLDS = 3
+MAX_ITER = 2000
+
+
+@dataclass
+class TrainingPaper:
+    """One training paper: its candidates, their targets, and how many gold items of each kind it has."""
+
+    cands: PaperCandidates
+    targets: PaperTargets
+    gold_counts: dict[str, int]
+
+
+def _rows(papers: list[TrainingPaper], kind: str) -> tuple[list[dict], list[bool], int]:
+    """Feature dicts and targets of one model's candidates, and the number of gold items of that kind."""
+    X: list[dict] = []
+    y: list[bool] = []
+    gold = 0
+    for tp in papers:
+        gold += tp.gold_counts[kind]
+        if kind == "entity":
+            X += [c.features for c in tp.cands.entities]
+            y += tp.targets.entity
+        elif kind == "introduces":
+            X += [c.features for c in tp.cands.intros]
+            y += tp.targets.intro
+        else:
+            for rc, t in zip(tp.cands.relations, tp.targets.relation):
+                if rc.type == kind:
+                    X.append(rc.features)
+                    y.append(t)
+    return X, y, gold
+
+
+def _fit(X: list[dict], y: list, C: float, multinomial: bool = False) -> LinearModel:
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vec = DictVectorizer(sort=True)
+    matrix = vec.fit_transform(X)
+    names = vec.get_feature_names_out()
+    labels = sorted(set(y))
+    if len(labels) < 2:        # degenerate training side: a constant model
+        cls = [str(labels[0])] if multinomial else ["1"]
+        bias = 10.0 if (multinomial or (labels and labels[0])) else -10.0
+        return LinearModel(cls, {c: {} for c in cls}, {c: bias for c in cls})
+    clf = LogisticRegression(C=C, solver="lbfgs", max_iter=MAX_ITER)
+    clf.fit(matrix, np.asarray(y))
+    if not multinomial:
+        w = {n: float(v) for n, v in zip(names, clf.coef_[0]) if v != 0.0}
+        return LinearModel(["1"], {"1": w}, {"1": float(clf.intercept_[0])})
+    classes = [str(c) for c in clf.classes_]
+    if len(classes) == 2:      # sklearn stores one row for two classes: class 1 vs class 0
+        w = {n: float(v) for n, v in zip(names, clf.coef_[0])}
+        return LinearModel(classes, {classes[0]: {}, classes[1]: w},
+                           {classes[0]: 0.0, classes[1]: float(clf.intercept_[0])})
+    weights = {c: {n: float(v) for n, v in zip(names, row) if v != 0.0} for c, row in zip(classes, clf.coef_)}
+    return LinearModel(classes, weights, {c: float(b) for c, b in zip(classes, clf.intercept_)})
+
+
+def best_threshold(probs: list[float], y: list[bool], n_gold: int) -> float:
+    """The threshold maximising F1 = 2TP / (2TP + FP + FN), with FN counting gold items no candidate covers.
+
+    Examples
+    --------
+    >>> best_threshold([0.9, 0.8, 0.3, 0.1], [True, True, False, False], 2)
+    0.8
+    """
+    order = sorted(zip(probs, y), key=lambda py: -py[0])
+    tp = fp = 0
+    best, best_f = 0.5, -1.0
+    for i, (p, t) in enumerate(order):
+        tp += t
+        fp += not t
+        if i + 1 < len(order) and order[i + 1][0] == p:
+            continue
+        f = 2 * tp / (2 * tp + fp + (n_gold - tp)) if n_gold + tp + fp else 0.0
+        if f > best_f:
+            best, best_f = p, f
+    return round(float(best), 6)
+
+
+def _inner_split(n: int, k: int) -> list[list[int]]:
+    return [[i for i in range(n) if i % k == f] for f in range(k)]
+
+
+def fit_binary(papers: list[TrainingPaper], kind: str) -> LinearModel:
+    """Fit one binary model and choose its threshold on inner out-of-fold probabilities."""
+    X, y, gold = _rows(papers, kind)
+    model = _fit(X, y, C_BINARY)
+    probs: list[float] = []
+    ys: list[bool] = []
+    for held in _inner_split(len(papers), INNER_FOLDS):
+        held_set = set(held)
+        train = [p for i, p in enumerate(papers) if i not in held_set]
+        test = [papers[i] for i in held]
+        Xt, yt, _ = _rows(train, kind)
+        inner = _fit(Xt, yt, C_BINARY)
+        Xh, yh, _ = _rows(test, kind)
+        probs += [inner.probability(x) for x in Xh]
+        ys += yh
+    model.threshold = best_threshold(probs, ys, gold)
+    model.info = {"rows": len(y), "positives": int(sum(y)), "gold": gold, "C": C_BINARY}
+    return model
+
+
+def fit_type(papers: list[TrainingPaper]) -> LinearModel:
+    """Fit the multinomial type model on the candidates that are gold entities."""
+    X: list[dict] = []
+    y: list[str] = []
+    for tp in papers:
+        for c, t in zip(tp.cands.entities, tp.targets.entity_type):
+            if t is not None:
+                X.append(c.features)
+                y.append(t)
+    model = _fit(X, y, C_TYPE, multinomial=True)
+    model.info = {"rows": len(y), "C": C_TYPE}
+    return model
+
+
+def fit_models(papers: list[TrainingPaper]) -> dict[str, LinearModel]:
+    """All models of a bundle (``kg.learn.decide.MODEL_NAMES``)."""
+    models = {kind: fit_binary(papers, kind) for kind in ("entity", "USES", "OUTPERFORMS", "EXTENDS", "introduces")}
+    models["type"] = fit_type(papers)
+    return models

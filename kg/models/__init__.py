@@ -1,0 +1,1 @@
+"""Package data: the trained extraction models (JSON), rebuilt by ``scripts/train_models.py``."""
