@@ -19,6 +19,7 @@ from kg.learn.decide import Decider, ModelBundle
 from kg.learn.features import paper_candidates
 from kg.learn.labels import project
 from kg.learn.lexicon import Lexicon
+from kg.learn.phrases import add_phrase_spans
 from kg.learn.train import TrainingPaper, fit_models
 from kg.nlp.rules import Cues, Typing, load_cues, load_typing
 from kg.records import Extraction, PaperRecord
@@ -47,6 +48,7 @@ class GoldCorpus:
         docs = list(nlp.pipe(texts, batch_size=64))
         for doc in docs:
             doc.user_data["kg_base_gazetteer"] = list(doc.spans.get("kg_gazetteer", []))
+            doc.user_data["kg_base_candidates"] = list(doc.spans.get("kg_candidates", []))
         return cls(gold, docs, [paper_metadata(r) for r in records], nlp)
 
     def pid(self, i: int) -> str:
@@ -56,8 +58,10 @@ class GoldCorpus:
         """Proposals of paper ``i`` with the lexicon's spans (leaving out paper ``exclude``'s own names)."""
         doc = self.docs[i]
         doc.spans["kg_gazetteer"] = list(doc.user_data["kg_base_gazetteer"])
+        doc.spans["kg_candidates"] = list(doc.user_data["kg_base_candidates"])
         if lexicon is not None:
             lexicon.add_spans(doc, self.nlp, exclude=exclude)
+            add_phrase_spans(doc, lexicon.phrase_vocabulary())
         return propose(doc, self.papers[i], self.typing, self.cues)
 
 

@@ -18,8 +18,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extraction.assemble import Proposals, mention_records
+from kg.extraction.names import fold
 from kg.learn.features import PaperCandidates, RelationCandidate, paper_candidates
 from kg.learn.lexicon import Lexicon
+from kg.learn.phrases import add_phrase_spans
 from kg.learn.linear import LinearModel
 from kg.records import Extraction, Relation
 
@@ -82,6 +84,7 @@ class Decider:
         """Add the lexicon's names to the Doc's gazetteer spans (needs the ``nlp`` the Decider was made with)."""
         if self.nlp is not None:
             self.bundle.lexicon.add_spans(doc, self.nlp)
+        add_phrase_spans(doc, self.bundle.lexicon.phrase_vocabulary())
 
     def candidates(self, p: Proposals, pid: str | None = None) -> PaperCandidates:
         return paper_candidates(p, self.bundle.lexicon, pid)
@@ -98,7 +101,10 @@ class Decider:
                 intro = ic.intro
                 relations.append(Relation("INTRODUCES", intro.canonical, intro.evidence, intro.rule, round(prob, 3)))
                 needed.add(ic.intro.canonical)
+        introduced = {fold(name) for name in needed}
         for rc in cands.relations:
+            if rc.entity.key in introduced:
+                continue                     # what the paper introduces gets no relation to itself
             model = self.models[rc.type]
             prob = model.probability(rc.features)
             if prob < model.threshold:

@@ -15,6 +15,7 @@ from kg.extraction.assemble import Proposals
 from kg.extraction.introduced import Introduced
 from kg.extraction.linking import Link
 from kg.extraction.mentions import DocMention
+from kg.extraction.names import fold
 from kg.learn.lexicon import Lexicon
 from kg.schema import CLAIM_TYPES
 
@@ -192,10 +193,12 @@ def intro_features(p: Proposals, cand: IntroCandidate, entities: dict[str, Entit
     """Features of an introduced-name candidate: the rule, label, shape, how often the paper names it."""
     intro = cand.intro
     f: Features = {f"rule={intro.rule}": 1.0, f"label={intro.label}": 1.0}
-    f.update(_shape(intro.canonical))
-    from kg.extraction.names import fold
-
     ent = entities.get(fold(intro.canonical))
+    if ent is not None:
+        for name, value in ent.features.items():
+            if not name.startswith(("prev=", "next=", "head=", "lex", "n_mentions", "label=", "words=", "shape=")):
+                f[f"e:{name}"] = value
+    f.update(_shape(intro.canonical))
     f["n_mentions"] = math.log1p(len(ent.mentions)) if ent else 0.0
     if intro.aliases:
         f["has_alias"] = 1.0

@@ -57,23 +57,29 @@ class Lexicon:
 
     @classmethod
     def from_gold(cls, gold: Iterable[dict]) -> "Lexicon":
-        """Collect names, aliases and types of gold records (``id``, ``entities``)."""
+        """Collect the annotated surface forms (names and aliases) and their types from gold records.
+
+        Every surface form is an entry of its own, named as annotators wrote it: an alias one paper gave
+        ("distillation" for its "data distillation") must not rename the same words in another paper.
+        """
         entries: dict[str, LexiconEntry] = {}
         names: dict[str, Counter] = {}
         for rec in gold:
+            pid = str(rec["id"])
             for ent in rec["entities"]:
-                key = fold(ent["name"])
-                if len(key) < 2:
-                    continue
-                entry = entries.get(key)
-                if entry is None:
-                    entry = entries[key] = LexiconEntry(ent["name"], ent["type"], [])
-                    names[key] = Counter()
-                names[key][ent["name"]] += 1
-                entry.types[ent["type"]] += 1
-                entry.gold.add(str(rec["id"]))
-                for surface in (ent["name"], *ent.get("aliases", [])):
-                    if surface not in entry.surfaces and len(fold(surface)) >= 2:
+                for surface in dict.fromkeys((ent["name"], *ent.get("aliases", []))):
+                    key = fold(surface)
+                    if len(key) < 2:
+                        continue
+                    entry = entries.get(key)
+                    if entry is None:
+                        entry = entries[key] = LexiconEntry(surface, ent["type"], [])
+                        names[key] = Counter()
+                    if pid not in entry.gold:
+                        names[key][surface] += 1
+                        entry.types[ent["type"]] += 1
+                        entry.gold.add(pid)
+                    if surface not in entry.surfaces:
                         entry.surfaces.append(surface)
         for key, entry in entries.items():
             entry.name = max(sorted(names[key]), key=names[key].__getitem__)
@@ -134,6 +140,14 @@ class Lexicon:
             spans.append(Span(doc, start, end, label=entry.label, kb_id=entry.name, span_id=LEXICON_SOURCE))
             have.add((start, end))
         doc.spans["kg_gazetteer"] = sorted(spans, key=lambda s: (s.start, -s.end, s.label_))
+
+    def phrase_vocabulary(self):
+        """Head and inner words of the annotated names (``kg.learn.phrases``), computed once."""
+        if getattr(self, "_phrases", None) is None:
+            from kg.learn.phrases import PhraseVocabulary
+
+            self._phrases = PhraseVocabulary.from_lexicon(self)
+        return self._phrases
 
     # --- package data ----------------------------------------------------------------------------------
 

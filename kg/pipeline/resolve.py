@@ -56,6 +56,30 @@ def written_form(text: str) -> str:
     return clean_surface(clean_text(text))
 
 
+def display_form(m) -> tuple[int, str]:
+    """How a paper names the entity of mention ``m``, with a rank (lower wins within the paper).
+
+    What the paper introduces is named as introduced; otherwise the text as written: an acronym's long form,
+    then a gazetteer hit, then other rule-made names (their canonical form: "MultiWOZ 2.4" for the "2.4" of
+    "MultiWOZ 2.1 and 2.4"). A bare short form ("CoT") names the entity only when nothing else in the paper does.
+    """
+    if m.rule.startswith("introduce"):
+        return 0, m.canonical
+    if m.rule.startswith("acronym:long-form"):
+        return 1, written_form(m.text)
+    if m.rule.startswith("gazetteer"):
+        return 2, written_form(m.text)
+    if m.rule.startswith("acronym"):
+        return 4, m.canonical
+    return 3, m.canonical
+
+
+def _names_a_maker(prefix: str) -> bool:
+    """Whether the words before a shorter name are a capitalised maker or family ("OpenAI " in "OpenAI o1"),
+    not a lower-case modifier ("data " in "data distillation": a kind of distillation, not its full name)."""
+    return any(c.isupper() or c.isdigit() for c in prefix)
+
+
 def merge_papers(extractions: list[Extraction]) -> tuple[dict[str, dict], dict[str, Extraction]]:
     """Collapse extractions of the same paper (same normalised title); the first one read is kept."""
     papers: dict[str, dict] = {}
@@ -104,21 +128,21 @@ def resolve_entities(papers: dict[str, dict], extractions: dict[str, Extraction]
         return expansions.get(key, key)
 
     for pid in sorted(extractions):
-        display: dict[str, str] = {}
+        display: dict[str, tuple[int, str]] = {}
         for m in extractions[pid].mentions:
             key = node_key(m.canonical)
             # Gazetteer hits show the text as written; rule-made names show their canonical form (an acronym's long
             # form, an introduced name, "MultiWOZ 2.4" for the "2.4" of "MultiWOZ 2.1 and 2.4").
-            form = written_form(m.text) if m.rule.startswith("gazetteer") else m.canonical
-            if key not in display or m.rule.startswith(("acronym", "introduce")):
-                display[key] = form
+            rank, form = display_form(m)
+            if key not in display or rank < display[key][0]:
+                display[key] = (rank, form)
             labels[key][m.label] += 1
             if m.rule.startswith("gazetteer"):
                 gazetteer_names[key][m.canonical] += 1
                 gazetteer_labels[key][m.label] += 1
             surfaces[key].update((written_form(m.text), m.canonical))
             paper_sets[key].add(pid)
-        for key, form in display.items():
+        for key, (_, form) in display.items():
             spellings[key][form] += 1
         for key, form in {(node_key(m.canonical), written_form(m.text)) for m in extractions[pid].mentions}:
             literal[key][form] += 1             # once per paper that writes this form
@@ -129,7 +153,8 @@ def resolve_entities(papers: dict[str, dict], extractions: dict[str, Extraction]
         votes = Counter(counter)
         for form in counter:
             for other in counter:
-                if other != form and len(other) > len(form) and other.endswith(" " + form):
+                if other != form and len(other) > len(form) and other.endswith(" " + form) \
+                        and _names_a_maker(other[: -len(form)]):
                     votes[other] += counter[form]
         group_seen = Counter()
         for form, n in seen.items():

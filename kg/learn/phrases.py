@@ -1,0 +1,83 @@
+"""Noun-phrase candidates learned from annotated names: "batch contrastive learning", "one-shot pruning".
+
+Why: most names that no list knows are lower-case method phrases. Without a parser, a phrase is found from
+its head: a token whose word ends annotated names in several training papers ("learning", "pruning",
+"verifiers"), extended to the left over words that stand inside annotated names ("contrastive", "batch",
+"one-shot") up to ``MAX_WORDS``. Both vocabularies come from the lexicon of the training papers, so they are
+rebuilt per cross-validation fold and ship inside the model bundle; the classifier then decides which
+phrases are entities.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from kg.learn.lexicon import Lexicon
+
+MAX_WORDS = 5
+MIN_PAPERS = 2          # a word must end (or sit inside) annotated names of at least this many papers
+PHRASE_RULE = "pattern:learned-phrase|weak"
+_WORD = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$")
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word
+
+
+@dataclass
+class PhraseVocabulary:
+    """Head words (with the type they most often carry) and inner words of annotated names."""
+
+    heads: dict[str, str]
+    inner: frozenset[str]
+
+    @classmethod
+    def from_lexicon(cls, lexicon: Lexicon) -> "PhraseVocabulary":
+        """Words that end / stand inside multi-word lower-case names annotated in ``MIN_PAPERS`` papers or more."""
+        head_papers: Counter = Counter()
+        head_types: dict[str, Counter] = {}
+        inner_papers: Counter = Counter()
+        for entry in lexicon.entries.values():
+            words = entry.name.split()
+            if len(words) < 2 or not entry.name[:1].islower():
+                continue
+            n = len(entry.gold)
+            head = _singular(words[-1].lower())
+            head_papers[head] += n
+            head_types.setdefault(head, Counter())[entry.label] += n
+            for w in words[:-1]:
+                inner_papers[w.lower()] += n
+        heads = {h: max(sorted(head_types[h]), key=head_types[h].__getitem__)
+                 for h, n in head_papers.items() if n >= MIN_PAPERS}
+        inner = frozenset(w for w, n in inner_papers.items() if n >= MIN_PAPERS)
+        return cls(heads, inner)
+
+
+def phrase_spans(doc: Doc, vocab: PhraseVocabulary) -> list[Span]:
+    """The longest learned-vocabulary phrase ending at each head token (at least two words)."""
+    spans = []
+    for tok in doc:
+        if not tok.is_lower or not _WORD.match(tok.text):
+            continue
+        label = vocab.heads.get(_singular(tok.lower_))
+        if label is None:
+            continue
+        start = tok.i
+        sent_start = tok.sent.start
+        while start > sent_start and tok.i - start + 1 < MAX_WORDS:
+            prev = doc[start - 1]
+            if not (_WORD.match(prev.text) and prev.lower_ in vocab.inner):
+                break
+            start -= 1
+        if start < tok.i:
+            spans.append(Span(doc, start, tok.i + 1, label=label, span_id=PHRASE_RULE))
+    return spans
+
+
+def add_phrase_spans(doc: Doc, vocab: PhraseVocabulary) -> None:
+    """Append the phrases to ``doc.spans["kg_candidates"]`` (rule ``pattern:learned-phrase``, weak)."""
+    doc.spans["kg_candidates"] = [*doc.spans.get("kg_candidates", []), *phrase_spans(doc, vocab)]
