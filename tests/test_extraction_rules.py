@@ -10,11 +10,11 @@ from kg.extraction.names import fold
 
 def rels(title: str, abstract: str) -> set[tuple[str, str]]:
     """(type, folded target) pairs: a gazetteer may give the canonical form ("Mistral 7B" for "Mistral-7B")."""
-    return {(r.type, fold(r.target)) for r in extract_paper(title, abstract).relations}
+    return {(r.type, fold(r.target)) for r in extract_paper(title, abstract, rules_only=True).relations}
 
 
 def mentions(title: str, abstract: str) -> dict[str, tuple[str, str]]:
-    return {m.text: (m.label, m.canonical) for m in extract_paper(title, abstract).mentions}
+    return {m.text: (m.label, m.canonical) for m in extract_paper(title, abstract, rules_only=True).mentions}
 
 
 # --- tokenizer and clean-up ---------------------------------------------------------------------------------
@@ -26,7 +26,7 @@ def test_model_names_stay_one_token() -> None:
 
 def test_urls_are_not_entities_and_offsets_hold() -> None:
     abstract = "We release code at https://github.com/acme/GPT-9 and fine-tune Mistral-7B on MMLU."
-    ex = extract_paper("A Study", abstract)
+    ex = extract_paper("A Study", abstract, rules_only=True)
     assert all("github" not in m.text for m in ex.mentions)
     for m in ex.mentions:
         assert ex.paper[m.field][m.start:m.end] == m.text
@@ -254,12 +254,12 @@ def test_mixed_case_acronym_pairs_on_its_capitals() -> None:
 
 
 def test_latex_nonbreaking_space_never_reaches_node_names() -> None:
-    G = build_graph_from_papers([("A Study", r"We combine Task~Arithmetic and a Mixture-of-Experts~(MoE) router.")])
+    G = build_graph_from_papers([("A Study", r"We combine Task~Arithmetic and a Mixture-of-Experts~(MoE) router.")], rules_only=True)
     assert not [d["name"] for _, d in G.nodes(data=True) if "~" in d["name"] and d["label"] != "Paper"]
 
 
 def test_names_inside_x_based_compounds() -> None:
-    ex = extract_paper("A Method", "We propose a Transformer-based planner, a LLaMA-3-8B-based critic and CLIP-guided sampling.")
+    ex = extract_paper("A Method", "We propose a Transformer-based planner, a LLaMA-3-8B-based critic and CLIP-guided sampling.", rules_only=True)
     found = {m.text: m.canonical for m in ex.mentions}
     assert fold(found["Transformer"]) == fold("Transformer") and "LLaMA-3-8B" in found and "CLIP" in found
     assert not [m for m in ex.mentions if m.text.endswith(("-based", "-guided"))]

@@ -107,7 +107,7 @@ class Decider:
                 continue                     # what the paper introduces gets no relation to itself
             model = self.models[rc.type]
             prob = model.probability(rc.features)
-            if prob < model.threshold:
+            if prob < model.threshold or not self.models["entity"].accept(rc.entity.features):
                 continue
             best = _strongest(rc)
             if best is not None:

@@ -162,6 +162,8 @@ def entity_features(p: Proposals, cand: EntityCandidate, lexicon: Lexicon | None
     f[f"next={nxt}"] = 1.0
     if cand.key in p.own_keys:
         f["introduced"] = 1.0
+    elif any(cand.key in own and cand.key != own for own in p.own_keys):
+        f["inside_introduced_name"] = 1.0     # "Energy-Based Concept Bottleneck Models" names a kind of its base
     for link in cand.links:
         f[f"link={link.rule}"] = 1.0
         f[f"linktype={link.type}"] = 1.0
@@ -206,6 +208,16 @@ def intro_features(p: Proposals, cand: IntroCandidate, entities: dict[str, Entit
     return f
 
 
+def _possible(rtype: str, cand: EntityCandidate) -> bool:
+    """Which relation candidates a name gets: USES always; OUTPERFORMS and EXTENDS when a rule linked the name or
+    a cue of theirs precedes it; EXTENDS also for a name in the title or inside the introduced name (what the
+    paper's own method is a kind of)."""
+    f = cand.features
+    if rtype == "USES" or cand.links or f"cue_before={rtype}" in f:
+        return True
+    return rtype == "EXTENDS" and ("inside_introduced_name" in f or "in_title" in f)
+
+
 def paper_candidates(p: Proposals, lexicon: Lexicon | None = None, pid: str | None = None) -> PaperCandidates:
     """Group the proposals of one paper into candidates and compute their features.
 
@@ -230,8 +242,7 @@ def paper_candidates(p: Proposals, lexicon: Lexicon | None = None, pid: str | No
         for link in cand.links:
             by_type.setdefault(link.type, []).append(link)
         for rtype in RELATIONS:
-            if rtype == "USES" or cand.links or f"cue_before={rtype}" in cand.features:
-                # USES is possible for any name; the others need a rule to fire or a cue of theirs before the name
+            if _possible(rtype, cand):
                 rc = RelationCandidate(rtype, cand, by_type[rtype])
                 rc.features = relation_features(rc)
                 relations.append(rc)

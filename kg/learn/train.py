@@ -104,8 +104,19 @@ def _inner_split(n: int, k: int) -> list[list[int]]:
     return [[i for i in range(n) if i % k == f] for f in range(k)]
 
 
-def fit_binary(papers: list[TrainingPaper], kind: str) -> LinearModel:
-    """Fit one binary model and choose its threshold on inner out-of-fold probabilities."""
+def _entity_gate(papers: list[TrainingPaper], kind: str, entity: LinearModel | None) -> list[bool]:
+    """For a relation model's rows: whether the entity model accepts the row's entity (a relation needs both)."""
+    if entity is None or kind in ("entity", "introduces"):
+        return [True] * len(_rows(papers, kind)[1])
+    return [entity.accept(rc.entity.features) for tp in papers for rc in tp.cands.relations if rc.type == kind]
+
+
+def fit_binary(papers: list[TrainingPaper], kind: str, gated: bool = False) -> LinearModel:
+    """Fit one binary model and choose its threshold on inner out-of-fold probabilities.
+
+    With ``gated`` (relation models), a row counts as kept only when the inner entity model also accepts its
+    entity, as at prediction time.
+    """
     X, y, gold = _rows(papers, kind)
     model = _fit(X, y, C_BINARY)
     probs: list[float] = []
@@ -117,11 +128,33 @@ def fit_binary(papers: list[TrainingPaper], kind: str) -> LinearModel:
         Xt, yt, _ = _rows(train, kind)
         inner = _fit(Xt, yt, C_BINARY)
         Xh, yh, _ = _rows(test, kind)
-        probs += [inner.probability(x) for x in Xh]
+        gate = [True] * len(Xh)
+        if gated:
+            Xe, ye, ge = _rows(train, "entity")
+            inner_entity = _fit(Xe, ye, C_BINARY)
+            inner_entity.threshold = _inner_entity_threshold(train)
+            gate = _entity_gate(test, kind, inner_entity)
+        probs += [inner.probability(x) if ok else 0.0 for x, ok in zip(Xh, gate)]
         ys += yh
     model.threshold = best_threshold(probs, ys, gold)
     model.info = {"rows": len(y), "positives": int(sum(y)), "gold": gold, "C": C_BINARY}
     return model
+
+
+def _inner_entity_threshold(papers: list[TrainingPaper]) -> float:
+    """The entity threshold of a nested split of ``papers`` (for gating relation rows in the inner loop)."""
+    probs: list[float] = []
+    ys: list[bool] = []
+    gold = 0
+    for held in _inner_split(len(papers), INNER_FOLDS):
+        held_set = set(held)
+        Xt, yt, _ = _rows([p for i, p in enumerate(papers) if i not in held_set], "entity")
+        inner = _fit(Xt, yt, C_BINARY)
+        Xh, yh, g = _rows([papers[i] for i in held], "entity")
+        probs += [inner.probability(x) for x in Xh]
+        ys += yh
+        gold += g
+    return best_threshold(probs, ys, gold)
 
 
 def fit_type(papers: list[TrainingPaper]) -> LinearModel:
@@ -140,6 +173,7 @@ def fit_type(papers: list[TrainingPaper]) -> LinearModel:
 
 def fit_models(papers: list[TrainingPaper]) -> dict[str, LinearModel]:
     """All models of a bundle (``kg.learn.decide.MODEL_NAMES``)."""
-    models = {kind: fit_binary(papers, kind) for kind in ("entity", "USES", "OUTPERFORMS", "EXTENDS", "introduces")}
+    models = {kind: fit_binary(papers, kind, gated=kind in ("USES", "OUTPERFORMS", "EXTENDS"))
+              for kind in ("entity", "USES", "OUTPERFORMS", "EXTENDS", "introduces")}
     models["type"] = fit_type(papers)
     return models

@@ -1,0 +1,181 @@
+"""The learned extractor: each feature family and candidate source on self-written examples (positive and
+negative), the JSON linear model, threshold choice, gold projection, training determinism, the shipped models."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.api import default_nlp, extract_paper
+from kg.extraction.assemble import doc_text, propose
+from kg.learn.decide import ModelBundle
+from kg.learn.features import paper_candidates, sentence_cue_features
+from kg.learn.labels import project
+from kg.learn.lexicon import Lexicon
+from kg.learn.linear import LinearModel
+from kg.learn.phrases import PhraseVocabulary, phrase_spans
+from kg.learn.train import best_threshold
+from kg.nlp.rules import load_cues, load_typing
+
+REPO = Path(__file__).resolve().parent.parent
+TRAIN = REPO.parent / "shared" / "gold" / "train.jsonl"
+
+GOLD = [
+    {"id": "a", "title": "T1", "abstract": "", "introduces": [], "relations": [],
+     "entities": [{"name": "batch contrastive learning", "type": "Technique", "aliases": []},
+                  {"name": "Chain-of-Thought", "type": "Technique", "aliases": ["CoT"]}]},
+    {"id": "b", "title": "T2", "abstract": "", "introduces": [], "relations": [],
+     "entities": [{"name": "supervised contrastive learning", "type": "Technique", "aliases": []},
+                  {"name": "data distillation", "type": "Technique", "aliases": ["distillation"]}]},
+    {"id": "c", "title": "T3", "abstract": "", "introduces": [], "relations": [],
+     "entities": [{"name": "contrastive learning", "type": "Technique", "aliases": []}]},
+]
+
+
+def proposals(title: str, abstract: str, lexicon: Lexicon | None = None):
+    nlp = default_nlp()
+    doc = nlp(doc_text(title, abstract))
+    if lexicon is not None:
+        lexicon.add_spans(doc, nlp)
+    return propose(doc, {"title": title, "abstract": abstract}, load_typing(), load_cues())
+
+
+# --- lexicon -----------------------------------------------------------------------------------------------------
+
+def test_lexicon_keeps_each_annotated_surface_as_its_own_name() -> None:
+    lex = Lexicon.from_gold(GOLD)
+    assert lex.lookup("distillation").name == "distillation"          # not renamed to "data distillation"
+    assert lex.lookup("CoT").name == "CoT"
+    assert lex.lookup("Chain of Thought").name == "Chain-of-Thought"   # folded match
+    assert lex.lookup("never annotated") is None
+
+
+def test_lexicon_counts_leave_the_paper_itself_out() -> None:
+    lex = Lexicon.from_gold(GOLD)
+    entry = lex.lookup("contrastive learning")
+    assert entry.counts() == (1, 1)
+    assert entry.counts(exclude="c") == (0, 0)
+
+
+def test_lexicon_spans_skip_names_only_the_excluded_paper_annotated() -> None:
+    lex = Lexicon.from_gold(GOLD)
+    nlp = default_nlp()
+    doc = nlp("A Study\n\nWe train with contrastive learning and data distillation.")
+    lex.add_spans(doc, nlp, exclude="c")
+    found = {s.text for s in doc.spans["kg_gazetteer"] if s.id_ == "gazetteer:lexicon"}
+    assert "data distillation" in found and "contrastive learning" not in found
+
+
+def test_lexicon_json_round_trip_keeps_counts() -> None:
+    lex = Lexicon.from_gold(GOLD)
+    again = Lexicon.from_json(json.loads(json.dumps(lex.to_json())))
+    assert again.lookup("CoT").counts() == lex.lookup("CoT").counts()
+    assert again.to_json() == lex.to_json()
+
+
+# --- learned phrases ---------------------------------------------------------------------------------------------
+
+def test_phrase_vocabulary_needs_two_papers() -> None:
+    vocab = PhraseVocabulary.from_lexicon(Lexicon.from_gold(GOLD))
+    assert vocab.heads.get("learning") == "Technique"                   # ends names of papers a, b and c
+    assert "contrastive" in vocab.inner
+    assert "distillation" not in vocab.heads                           # one paper only
+    assert "batch" not in vocab.inner
+
+
+def test_phrase_spans_extend_left_over_inner_words_only() -> None:
+    vocab = PhraseVocabulary(heads={"learning": "Technique"}, inner=frozenset({"contrastive", "supervised"}))
+    doc = default_nlp()("A Study\n\nWe use supervised contrastive learning. Learning rates matter; we keep learning.")
+    spans = [s.text for s in phrase_spans(doc, vocab)]
+    assert spans == ["supervised contrastive learning"]                 # "keep learning": "keep" is no inner word
+
+
+# --- features ----------------------------------------------------------------------------------------------------
+
+def test_sentence_cues_say_before_or_after() -> None:
+    p = proposals("A Study", "Our method outperforms GPT-4 on GSM8K. GPT-4 outperforms older models.")
+    cands = {c.canonical: c for c in paper_candidates(p).entities}
+    gpt4 = sentence_cue_features(p, cands["GPT-4"])
+    assert gpt4.get("cue_before=OUTPERFORMS") == 1.0 and gpt4.get("cue_after=OUTPERFORMS") == 1.0
+    gsm = sentence_cue_features(p, cands["GSM8K"])
+    assert "cue_after=OUTPERFORMS" not in gsm
+
+
+def test_entity_features_carry_rule_shape_and_lexicon() -> None:
+    lex = Lexicon.from_gold(GOLD)
+    p = proposals("A Study", "We evaluate GPT-4 and use contrastive learning.", lex)
+    cands = {c.canonical: c for c in paper_candidates(p, lex).entities}
+    gpt4 = cands["GPT-4"].features
+    assert gpt4["shape=digit"] == 1.0 and gpt4["shape=hyphen"] == 1.0 and gpt4["lex=none"] == 1.0
+    assert any(k.startswith("rule=gazetteer") for k in gpt4)
+    cl = next(c for k, c in cands.items() if k.lower() == "contrastive learning").features
+    assert cl["lex=known"] == 1.0 and cl["shape=lower"] == 1.0 and cl["head=learning"] == 1.0
+
+
+def test_only_uses_is_proposed_without_a_rule_or_cue() -> None:
+    p = proposals("A Study", "ImageNet is a dataset. Our model outperforms ResNet-50.")
+    cands = paper_candidates(p)
+    types = {(rc.type, rc.entity.canonical) for rc in cands.relations}
+    assert ("USES", "ImageNet") in types and ("OUTPERFORMS", "ImageNet") not in types
+    assert ("OUTPERFORMS", "ResNet-50") in types
+
+
+# --- projection, model, threshold --------------------------------------------------------------------------------
+
+def test_projection_matches_folded_names_and_aliases() -> None:
+    gold = {"id": "x", "entities": [{"name": "Monte Carlo Tree Search", "type": "Technique", "aliases": ["MCTS"]},
+                                    {"name": "GSM8K", "type": "Dataset", "aliases": []}],
+            "relations": [{"relation": "USES", "object": "GSM8K"}], "introduces": []}
+    p = proposals("A Planner", "We use Monte Carlo Tree Search (MCTS) and evaluate on GSM8K with GPT-4.")
+    cands = paper_candidates(p)
+    targets = project(gold, cands)
+    by_name = {c.canonical: (t, ty) for c, t, ty in zip(cands.entities, targets.entity, targets.entity_type)}
+    assert by_name["Monte Carlo Tree Search"] == (True, "Technique")
+    assert by_name["GSM8K"] == (True, "Dataset") and by_name["GPT-4"] == (False, None)
+    rel = {(rc.type, rc.entity.canonical): t for rc, t in zip(cands.relations, targets.relation)}
+    assert rel[("USES", "GSM8K")] and not rel[("USES", "GPT-4")]
+
+
+def test_linear_model_json_round_trip_and_softmax() -> None:
+    m = LinearModel(["Dataset", "Model"], {"Dataset": {"a": 1.0}, "Model": {"b": 1.0}}, {"Dataset": 0.0, "Model": 0.0})
+    again = LinearModel.from_json(json.loads(json.dumps(m.to_json())))
+    assert again.best({"a": 1.0}) == "Dataset" and again.best({"b": 1.0}) == "Model"
+    assert abs(sum(again.distribution({"a": 1.0}).values()) - 1.0) < 1e-9
+
+
+def test_threshold_counts_uncovered_gold_as_misses() -> None:
+    # With 10 gold items and only 2 covered, keeping the low-probability positive is worth its false positive.
+    assert best_threshold([0.9, 0.2, 0.1], [True, True, False], 10) == 0.2
+    assert best_threshold([0.9, 0.2, 0.15, 0.1], [True, False, False, False], 1) == 0.9
+
+
+# --- the shipped models ------------------------------------------------------------------------------------------
+
+def test_shipped_models_load_from_package_data() -> None:
+    bundle = ModelBundle.load()
+    assert set(bundle.models) == {"entity", "type", "USES", "OUTPERFORMS", "EXTENDS", "introduces"}
+    assert len(bundle.version) == 12 and bundle.lexicon.entries
+    assert sum(len(f) for f in bundle.to_files().values()) < 3_000_000          # a few MB at most
+
+
+def test_learned_edges_list_every_rule_and_a_probability() -> None:
+    ex = extract_paper("TinyTune: Pruning Llama-2-7B", "We prune Llama-2-7B and evaluate it on GSM8K. "
+                       "TinyTune outperforms LLM-Pruner.")
+    rels = {(r.type, r.target): r for r in ex.relations}
+    assert ("OUTPERFORMS", "LLM-Pruner") in rels
+    beat = rels[("OUTPERFORMS", "LLM-Pruner")]
+    assert 0.0 < beat.confidence <= 1.0 and beat.rule in beat.rules
+    assert all(r.rules is not None for r in ex.relations if r.type != "INTRODUCES")
+
+
+@pytest.mark.skipif(not TRAIN.is_file(), reason="shared/gold/train.jsonl not found")
+def test_training_is_deterministic() -> None:
+    from kg.evaluation.gold import load_gold
+    from kg.learn.cv import GoldCorpus, train_bundle
+
+    corpus = GoldCorpus.parse(load_gold(TRAIN)[:80], default_nlp())
+    first = train_bundle(corpus, list(range(80))).to_files()
+    second = train_bundle(corpus, list(range(80))).to_files()
+    assert first == second
