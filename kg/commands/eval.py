@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--cv", type=int, default=None, metavar="K",
                    help="paper-level K-fold cross-validation on GOLD: train the models on K-1 folds, extract and "
                    "score the held-out fold (like score.py); prints per-fold, mean and pooled figures")
-    p.add_argument("--rules-only", action="store_true", help="with --cv: score the rules alone (no training)")
+    p.add_argument("--rules-only", action="store_true", help="with --cv or --corpus: score the rules alone (without the trained models)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--errors", type=Path, metavar="FILE", help="write missed/spurious items per paper (JSON Lines)")
     p.add_argument("--corpus", nargs=2, action="append", default=[], metavar=("NAME", "PATH"),
@@ -74,7 +74,7 @@ def _score_corpora(args: argparse.Namespace) -> list[dict]:
     except OSError as exc:   # spacy.load of a pipeline that is not installed
         raise KgError(f"cannot load spaCy pipeline {args.spacy_model!r}: {exc}") from exc
     progress = not args.quiet and sys.stderr.isatty()
-    return [evaluate_corpus(name, path, nlp, progress=progress) for name, path in args.corpus]
+    return [evaluate_corpus(name, path, nlp, progress=progress, rules_only=args.rules_only) for name, path in args.corpus]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -101,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
 def _cross_validate(args: argparse.Namespace) -> int:
     """``kg eval --cv K GOLD``: K-fold cross-validation of the learned extractor (or the rules alone)."""
     from kg.evaluation.gold import REPORT_KEYS, load_gold
-    from kg.learn.cv import GoldCorpus, cross_validate, mean_of_folds, pooled
+    from kg.learn.cv import GoldCorpus, cross_validate, mean_of_folds, pooled, reliability
     from kg.nlp.pipeline import build_nlp
 
     if args.gold is None or not args.gold.is_file():
@@ -129,7 +129,7 @@ def _cross_validate(args: argparse.Namespace) -> int:
             for r in results:
                 for item in r["errors"]:
                     fh.write(json.dumps({"fold": r["fold"], **asdict(item)}, ensure_ascii=False) + "\n")
-    summary = {"mean": mean_of_folds(results), "pooled": pooled(results),
+    summary = {"mean": mean_of_folds(results), "pooled": pooled(results), "reliability": reliability(results),
                "folds": [{k: r[k] for k in REPORT_KEYS} for r in results], "k": args.cv,
                "extractor": "rules" if args.rules_only else "learned"}
     if args.json:
@@ -140,4 +140,10 @@ def _cross_validate(args: argparse.Namespace) -> int:
         m, v = summary["mean"][k], summary["pooled"][k]
         print(f"{k:15s} mean F1={m['f1']:.3f} (sd {m['sd']:.3f})   pooled P={v['p']:.3f} R={v['r']:.3f} F1={v['f1']:.3f}"
               f"  (tp={v['tp']} pred={v['pred']} gold={v['gold']})")
+    if not args.rules_only:
+        print("\nreliability of relation confidences (held-out predictions):")
+        for row in summary["reliability"]:
+            if row["n"]:
+                print(f"  confidence {row['bin']}: {row['n']:5d} relations, mean confidence {row['confidence']:.3f}, "
+                      f"correct {row['correct']:.3f}")
     return 0

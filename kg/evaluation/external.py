@@ -167,7 +167,7 @@ def nlp_for_eval(spacy_model: str | None = None, exclude_gazetteers: Sequence[st
     return nlp
 
 
-def predict(docs: Sequence[Document], nlp, *, progress: bool = False) -> list[Prediction]:
+def predict(docs: Sequence[Document], nlp, *, progress: bool = False, rules_only: bool = False) -> list[Prediction]:
     """Run the extractor on every document's text (as an abstract with an empty title), in order."""
     from tqdm import tqdm
 
@@ -175,7 +175,7 @@ def predict(docs: Sequence[Document], nlp, *, progress: bool = False) -> list[Pr
 
     records = [PaperRecord(title="", abstract=d.text, source=d.doc_id, line=i + 1) for i, d in enumerate(docs)]
     failures: list = []
-    extractions = {ex.paper.get("line"): ex for ex in tqdm(extract_records(records, nlp, failures=failures),
+    extractions = {ex.paper.get("line"): ex for ex in tqdm(extract_records(records, nlp, failures=failures, rules_only=rules_only),
                                                             total=len(records), disable=not progress, unit="doc")}
     preds = []
     for i, d in enumerate(docs):
@@ -184,7 +184,7 @@ def predict(docs: Sequence[Document], nlp, *, progress: bool = False) -> list[Pr
     return preds
 
 
-def evaluate_corpus(corpus: str, path: str | Path, nlp, *, progress: bool = False) -> dict:
+def evaluate_corpus(corpus: str, path: str | Path, nlp, *, progress: bool = False, rules_only: bool = False) -> dict:
     """Read ``path`` as ``corpus`` (tdmsci or scierc), run the extractor and return the figures.
 
     Examples
@@ -201,7 +201,7 @@ def evaluate_corpus(corpus: str, path: str | Path, nlp, *, progress: bool = Fals
     from kg.evaluation.corpora import reader
 
     docs = reader(corpus)(path)
-    result = score_documents(corpus, docs, predict(docs, nlp, progress=progress))
+    result = score_documents(corpus, docs, predict(docs, nlp, progress=progress, rules_only=rules_only))
     result["path"] = Path(path).name
     return result
 

@@ -126,9 +126,11 @@ def cross_validate(corpus: GoldCorpus, k: int, *, rules_only: bool = False, prog
         train_idx = [i for i in range(n) if i not in held]
         bundle = None if rules_only else train_bundle(corpus, train_idx)
         extractions = extract_fold(corpus, test_idx, bundle)
-        scores, errors = score_extractions(extractions, [corpus.gold[i] for i in test_idx])
+        held_gold = [corpus.gold[i] for i in test_idx]
+        scores, errors = score_extractions(extractions, held_gold)
         scores["fold"] = f
         scores["errors"] = errors
+        scores["judged"] = judged_relations(extractions, held_gold)
         results.append(scores)
         if progress:
             progress(f, scores)
@@ -159,3 +161,40 @@ def mean_of_folds(results: list[dict]) -> dict:
         out[key] = {m: round(statistics.fmean(v), 3) for m, v in vals.items()}
         out[key]["sd"] = round(statistics.pstdev(vals["f1"]), 3)
     return out
+
+
+def judged_relations(extractions: list[Extraction], gold: list[dict]) -> list[tuple[float, bool]]:
+    """(confidence, correct) of every predicted USES/OUTPERFORMS/EXTENDS relation of held-out papers; a relation
+    is correct when its target folds to a gold entity of the paper that the gold relates with the same type."""
+    from kg.learn.labels import gold_index
+    from kg.evaluation.gold import score_fold
+
+    out = []
+    for ex, g in zip(extractions, gold):
+        index = gold_index(g)
+        rels = {(r["relation"], r["object"]) for r in g["relations"]}
+        for r in ex.relations:
+            if r.type == "INTRODUCES":
+                continue
+            ent = index.get(score_fold(r.target))
+            out.append((r.confidence, ent is not None and (r.type, ent["name"]) in rels))
+    return out
+
+
+RELIABILITY_BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+
+
+def reliability(results: list[dict]) -> list[dict]:
+    """Reliability table of relation confidences over all folds: per confidence bin, how many relations were
+    predicted, their mean confidence and the share that was correct (a calibrated model has the two close)."""
+    judged = [j for r in results for j in r.get("judged", [])]
+    rows = []
+    for lo, hi in zip(RELIABILITY_BINS, RELIABILITY_BINS[1:]):
+        inside = [(c, ok) for c, ok in judged if lo <= c < hi or (hi == 1.0 and c == 1.0)]
+        if not inside:
+            rows.append({"bin": f"{lo:.1f}-{hi:.1f}", "n": 0, "confidence": None, "correct": None})
+            continue
+        rows.append({"bin": f"{lo:.1f}-{hi:.1f}", "n": len(inside),
+                     "confidence": round(sum(c for c, _ in inside) / len(inside), 3),
+                     "correct": round(sum(ok for _, ok in inside) / len(inside), 3)})
+    return rows
