@@ -7,10 +7,9 @@ folder of shards ``extractions-part-NNNNN.jsonl``; ``kg build FOLDER --out DIR``
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from kg.commands.common import add_input_arguments, print_summary
+from kg.commands.common import add_input_arguments, make_reporter, print_summary, progress_enabled
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    progress = not args.quiet and sys.stderr.isatty()
+    progress = progress_enabled(args)
     if args.dask:
         return _run_dask(args, progress)
     if args.partition_size is not None:
@@ -43,8 +42,12 @@ def run(args: argparse.Namespace) -> int:
         raise KgError("--partition-size needs --dask")
     from kg.pipeline import run_extract
 
-    summary = run_extract(args.inputs, args.out, fmt=args.format, workers=args.workers, spacy_model=args.spacy_model,
-                          progress=progress)
+    reporter = make_reporter(args)
+    try:
+        summary = run_extract(args.inputs, args.out, fmt=args.format, workers=args.workers,
+                              spacy_model=args.spacy_model, progress=progress, reporter=reporter, strict=args.strict)
+    finally:
+        reporter.close()
     if not args.quiet:
         print_summary(summary)
     return 0
