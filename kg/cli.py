@@ -75,7 +75,7 @@ def configure_logging(quiet: bool, verbose: int) -> None:
     """Send log records to stderr at the level the -q/-v flags ask for."""
     level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
-    if verbose < 2:   # third-party libraries' INFO chatter (dask's cluster start/stop, the Neo4j driver) only at -vv
+    if not verbose:   # third-party libraries' INFO chatter (dask's cluster start/stop, the Neo4j driver) only with -v
         for name in ("distributed", "dask", "neo4j", "urllib3", "matplotlib", "PIL"):
             logging.getLogger(name).setLevel(max(level, logging.WARNING))
 

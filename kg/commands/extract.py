@@ -58,9 +58,12 @@ def _run_dask(args: argparse.Namespace, progress: bool) -> int:
     from kg.errors import KgError
 
     if not getattr(args, "verbose", 0):
-        import logging
+        import os
 
-        logging.getLogger("distributed").setLevel(logging.WARNING)   # the cluster's start/stop chatter
+        # The cluster's start/stop chatter: dask reads its logging levels from its config when `distributed` is
+        # imported (here and in every worker process, which inherit the environment), after kg's own logging
+        # set-up, so the level is given through dask's environment config, not logging.getLogger(...).setLevel.
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
     if args.out.exists() and not args.out.is_dir():
         raise KgError(f"{args.out}: with --dask, --out must be a folder (it holds one shard file per partition)")
     summary = run_dask_extract(args.inputs, args.out, args.dask, fmt=args.format, n_workers=args.workers,
