@@ -30,8 +30,8 @@ class Reporter:
     --------
     >>> r = Reporter(max_per_file=1)
     >>> r.skip(BadRecord("a.txt", 2, "empty title")); r.skip(BadRecord("a.txt", 5, "empty title"))
-    >>> r.end_file("a.txt"); r.records_skipped, r.hidden["a.txt"]
-    (2, 1)
+    >>> r.records_skipped, r.shown["a.txt"], r.hidden["a.txt"]    # one printed, one counted for "… and 1 more"
+    (2, 1, 1)
     """
 
     def __init__(self, *, max_per_file: int = DEFAULT_MAX_WARNINGS, log_path: Path | None = None) -> None:
