@@ -13,13 +13,14 @@ line ``kg: error: ...`` with the exit code of its kind (``kg.errors``), never a 
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import logging
 import os
 import sys
 
 from kg import __version__
-from kg.errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, KgError
+from kg.errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, KgError, OutputError
 
 # Command modules, in the order ``kg --help`` lists them.
 COMMAND_MODULES = (
@@ -102,6 +103,14 @@ def main(argv: list[str] | None = None) -> int:
     except KgError as exc:
         print(f"kg: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:
+        # Safety net for file errors a command did not turn into a KgError (an --out under a file, a full disk).
+        print(f"kg: error: {exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or exc}", file=sys.stderr)
+        return OutputError.exit_code if exc.errno in _OUTPUT_ERRNOS else KgError.exit_code
+
+
+#: errno values that mean "cannot write there" (exit 3) rather than "cannot read the input" (exit 1).
+_OUTPUT_ERRNOS = {errno.EEXIST, errno.ENOTDIR, errno.EISDIR, errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
 
 def _silence_stdout() -> None:

@@ -280,3 +280,20 @@ def test_test_server_port_in_time_wait_counts_as_free() -> None:
     server.close()
     time.sleep(0.2)
     assert launcher.port_is_free(port)                   # a restarted server can bind it again
+
+
+def test_output_under_a_file_in_other_commands(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    kg("-q", "build", str(SAMPLE), "--out", str(out), "--no-html", check=True)
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    one_line_error(kg("export", str(out / "graph.json"), "--format", "gexf", "--out", str(afile / "x.gexf")), 3,
+                   str(afile))
+    one_line_error(kg("viz", str(out / "graph.json"), "--out", str(afile / "x.html")), 3, str(afile))
+
+
+def test_dask_local_is_quiet_without_v(tmp_path: Path) -> None:
+    run = kg("extract", str(SAMPLE), "--dask", "local", "--workers", "1", "--out", str(tmp_path / "shards"),
+             timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "INFO" not in run.stderr and run.stderr.strip() == "", run.stderr
