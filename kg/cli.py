@@ -17,6 +17,7 @@ import errno
 import importlib
 import logging
 import os
+import signal
 import sys
 
 from kg import __version__
@@ -89,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     configure_logging(args.quiet, args.verbose)
+    _terminate_cleanly()
     try:
         code = int(args.func(args) or 0)
         sys.stdout.flush()
@@ -111,6 +113,20 @@ def main(argv: list[str] | None = None) -> int:
 
 #: errno values that mean "cannot write there" (exit 3) rather than "cannot read the input" (exit 1).
 _OUTPUT_ERRNOS = {errno.EEXIST, errno.ENOTDIR, errno.EISDIR, errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def _terminate_cleanly() -> None:
+    """Make SIGTERM (``kill PID``, a CI timeout) unwind like Ctrl-C, so builds remove their ``*.tmp`` files.
+
+    SIGKILL cannot be caught; the next build removes what such a kill left (``prepare_output_dir``).
+    """
+    def handler(signum, frame):
+        raise SystemExit(128 + signum)
+
+    try:
+        signal.signal(signal.SIGTERM, handler)
+    except ValueError:          # not the main thread (kg.cli.main called from a thread): leave the default
+        pass
 
 
 def _silence_stdout() -> None:

@@ -297,3 +297,21 @@ def test_dask_local_is_quiet_without_v(tmp_path: Path) -> None:
              timeout=300)
     assert run.returncode == 0, run.stderr
     assert "INFO" not in run.stderr and run.stderr.strip() == "", run.stderr
+
+
+def test_terminated_build_removes_its_tmp_files(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    big = tmp_path / "big.jsonl"
+    big.write_text("".join(json.dumps({"title": f"Paper {i} on GSM8K", "abstract": f"We evaluate model {i} on GSM8K."})
+                           + "\n" for i in range(5000)), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "-q", "build", str(big), "--out", str(out)], cwd=REPO,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not (out / "extractions.jsonl.tmp").exists() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    proc.terminate()
+    _, err = proc.communicate(timeout=60)
+    if proc.returncode == 0:
+        pytest.skip("the build finished before it could be terminated")
+    assert proc.returncode == 143 and "Traceback" not in err
+    assert not list(out.glob("*.tmp"))
