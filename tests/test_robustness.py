@@ -315,3 +315,15 @@ def test_terminated_build_removes_its_tmp_files(tmp_path: Path) -> None:
         pytest.skip("the build finished before it could be terminated")
     assert proc.returncode == 143 and "Traceback" not in err
     assert not list(out.glob("*.tmp"))
+
+
+def test_dask_extract_skips_bad_files_and_honours_strict(tmp_path: Path) -> None:
+    folder = mixed_folder(tmp_path)
+    run = kg("extract", str(folder), "--dask", "local", "--workers", "1", "--out", str(tmp_path / "shards"),
+             timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "records read:   9" in run.stdout and "skipped files:  3" in run.stdout
+    run = kg("extract", str(folder), "--dask", "local", "--workers", "1", "--out", str(tmp_path / "strict"),
+             "--strict", timeout=300)
+    one_line_error(run, 4, "--strict")
+    assert not list((tmp_path / "strict").glob("*.jsonl"))

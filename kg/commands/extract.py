@@ -66,12 +66,26 @@ def _run_dask(args: argparse.Namespace, progress: bool) -> int:
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
     if args.out.exists() and not args.out.is_dir():
         raise KgError(f"{args.out}: with --dask, --out must be a folder (it holds one shard file per partition)")
-    summary = run_dask_extract(args.inputs, args.out, args.dask, fmt=args.format, n_workers=args.workers,
-                               spacy_model=args.spacy_model, progress=progress,
-                               partition_size=args.partition_size or DEFAULT_PARTITION_SIZE)
+    reporter = make_reporter(args)
+    try:
+        summary = run_dask_extract(args.inputs, args.out, args.dask, fmt=args.format, n_workers=args.workers,
+                                   spacy_model=args.spacy_model, progress=progress,
+                                   partition_size=args.partition_size or DEFAULT_PARTITION_SIZE, reporter=reporter)
+    finally:
+        reporter.close()
+    if args.strict and (summary.skipped or reporter.skipped_files):
+        from kg.errors import StrictError
+
+        for shard in summary.shards:          # --strict: nothing written
+            Path(shard).unlink(missing_ok=True)
+        raise StrictError(f"--strict: {len(summary.skipped)} records and {len(reporter.skipped_files)} files skipped; "
+                          f"shards removed")
     if not args.quiet:
         print(f"records read:   {summary.records}")
         print(f"dask workers:   {summary.workers}")
         print(f"skipped:        {len(summary.skipped)}")
+        if reporter.skipped_files:
+            print(f"skipped files:  {len(reporter.skipped_files)} ("
+                  + ", ".join(f"{b.source}: {b.reason}" for b in reporter.skipped_files[:5]) + ")")
         print(f"wrote:          {len(summary.shards)} shard files in {args.out}")
     return 0
