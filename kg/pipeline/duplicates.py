@@ -82,26 +82,15 @@ def newest_first(papers: Sequence[dict]) -> list[int]:
     [1, 0]
     >>> newest_first([{"date": "2024-01-02"}, {}])
     [0, 1]
+    >>> newest_first([{"date": "2024-01-02"}, {"date": "2024-03-01"}, {"date": "2024-03-01"}])
+    [1, 2, 0]
     """
     order = list(range(len(papers)))
     for key in (_version, _when):
         values = [key(p) for p in papers]
         if all(v is not None for v in values):
-            return sorted(order, key=lambda i: (_Desc(values[i]), i))
+            return sorted(order, key=lambda i: values[i], reverse=True)   # stable: ties keep read order
     return order
-
-
-class _Desc:
-    """Sort key wrapper that reverses the order of its value."""
-
-    def __init__(self, value: Any) -> None:
-        self.value = value
-
-    def __lt__(self, other: "_Desc") -> bool:
-        return other.value < self.value
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Desc) and self.value == other.value
 
 
 def group_papers(items: Sequence[Any]) -> PaperGroups:
