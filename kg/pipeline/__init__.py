@@ -100,9 +100,14 @@ def _finish_reading(stats: ReadStats, failures: list[BadRecord], *, strict: bool
                           f"skipped (first: {where}: {first.reason}); nothing written")
 
 
-def _write_errors(exc: OSError, where: Path) -> OutputError:
-    """An OS error while writing outputs, as a one-line error naming the file."""
-    return OutputError(f"{exc.filename or where}: cannot write: {exc.strerror or exc}")
+def _write_errors(exc: OSError, where: Path) -> Exception:
+    """An OS error about an output file, as a one-line ``OutputError`` naming the file; others unchanged
+    (``spacy.load`` raises ``OSError`` for a missing model, which is not an output problem)."""
+    name = str(exc.filename or "")
+    out = str(where)
+    if not name or not (name == out or name.startswith(out.rstrip("/") + "/") or name.startswith(str(where.parent))):
+        return exc
+    return OutputError(f"{name}: cannot write: {exc.strerror or exc}")
 
 
 def run_extract(inputs: list[str], out_file: Path, *, fmt: str | None = None, workers: int = 1,
