@@ -154,8 +154,10 @@ def extract_on_dask(records: Iterable[PaperRecord | Extraction], out_dir: Path, 
 def run_dask_extract(inputs: list[str], out_dir: Path, scheduler: str, *, fmt: str | None = None,
                      n_workers: int = 2, spacy_model: str | None = None,
                      partition_size: int = DEFAULT_PARTITION_SIZE, progress: bool = True,
-                     rules_only: bool = False) -> DaskExtractSummary:
+                     reporter=None, rules_only: bool = False) -> DaskExtractSummary:
     """Read ``inputs`` here, extract them on the Dask cluster at ``scheduler``, write shards to ``out_dir``.
+
+    ``reporter`` (``kg.pipeline.report.Reporter``) receives the skipped records and files, as in ``kg build``.
 
     Examples
     --------
@@ -165,10 +167,11 @@ def run_dask_extract(inputs: list[str], out_dir: Path, scheduler: str, *, fmt: s
     from tqdm import tqdm
 
     from kg.pipeline.read import ReadStats, iter_inputs
+    from kg.pipeline.report import Reporter
 
     if partition_size < 1:
         raise KgError("--partition-size must be at least 1")
-    stats = ReadStats()
+    stats = ReadStats(reporter=reporter or Reporter())
     client, cluster = connect(scheduler, n_workers)
     try:
         with tqdm(desc="extract (dask)", unit=" rec", disable=not progress, leave=False, mininterval=0.5) as bar:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from kg.commands.common import add_input_arguments, print_summary
+from kg.commands.common import add_input_arguments, make_reporter, print_summary, progress_enabled
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_input_arguments(p)
     p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder (created if missing)")
-    p.add_argument("--no-html", action="store_true", help="skip graph.html")
+    p.add_argument("--no-html", action="store_true", help="skip graph.html (an older DIR/graph.html is removed)")
     p.add_argument("--neo4j-csv", action="store_true",
                    help="for corpora too large for one in-memory graph: never build the NetworkX graph; write "
                    "DIR/extractions.jsonl and neo4j-admin import files in DIR/neo4j-import/ instead of graph.*")
@@ -29,9 +28,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from kg.pipeline import run_build
 
-    summary = run_build(args.inputs, args.out, fmt=args.format, workers=args.workers, spacy_model=args.spacy_model,
-                        html=not args.no_html, progress=not args.quiet and sys.stderr.isatty(),
-                        neo4j_csv=args.neo4j_csv, rules_only=args.rules_only)
+    reporter = make_reporter(args)
+    try:
+        summary = run_build(args.inputs, args.out, fmt=args.format, workers=args.workers,
+                            spacy_model=args.spacy_model, html=not args.no_html, progress=progress_enabled(args),
+                            neo4j_csv=args.neo4j_csv, reporter=reporter, strict=args.strict,
+                            rules_only=args.rules_only)
+    finally:
+        reporter.close()
     if not args.quiet:
         print_summary(summary)
     return 0

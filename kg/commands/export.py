@@ -7,7 +7,7 @@ import importlib
 import sys
 from pathlib import Path
 
-from kg.errors import KgError
+from kg.errors import KgError, OutputError
 
 # format name -> exporter module under kg.exporters
 MODULES = {
@@ -45,14 +45,14 @@ def run(args: argparse.Namespace) -> int:
     except (ValueError, KeyError, TypeError) as exc:
         raise KgError(f"{args.graph_json}: not a kg graph.json ({type(exc).__name__}: {exc})") from None
     if args.format != "neo4j-admin-csv" and args.out.is_dir():
-        raise KgError(f"{args.out}: is a folder; --out names a file for --format {args.format}")
-    if args.format != "neo4j-admin-csv":
-        args.out.parent.mkdir(parents=True, exist_ok=True)
+        raise OutputError(f"{args.out}: is a folder; --out names a file for --format {args.format}")
     exporter = importlib.import_module(MODULES[args.format])
     try:
+        if args.format != "neo4j-admin-csv":
+            args.out.parent.mkdir(parents=True, exist_ok=True)
         paths = exporter.export(G, args.out, source=str(args.graph_json))
     except OSError as exc:
-        raise KgError(f"{args.out}: {exc.strerror}") from None
+        raise OutputError(f"{exc.filename or args.out}: cannot write ({exc.strerror or exc})") from None
     if not args.quiet:
         for path in paths:
             print(path, file=sys.stdout)

@@ -7,10 +7,9 @@ folder of shards ``extractions-part-NNNNN.jsonl``; ``kg build FOLDER --out DIR``
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from kg.commands.common import add_input_arguments, print_summary
+from kg.commands.common import add_input_arguments, make_reporter, print_summary, progress_enabled
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    progress = not args.quiet and sys.stderr.isatty()
+    progress = progress_enabled(args)
     if args.dask:
         return _run_dask(args, progress)
     if args.partition_size is not None:
@@ -43,8 +42,13 @@ def run(args: argparse.Namespace) -> int:
         raise KgError("--partition-size needs --dask")
     from kg.pipeline import run_extract
 
-    summary = run_extract(args.inputs, args.out, fmt=args.format, workers=args.workers, spacy_model=args.spacy_model,
-                          progress=progress, rules_only=args.rules_only)
+    reporter = make_reporter(args)
+    try:
+        summary = run_extract(args.inputs, args.out, fmt=args.format, workers=args.workers,
+                              spacy_model=args.spacy_model, progress=progress, reporter=reporter, strict=args.strict,
+                              rules_only=args.rules_only)
+    finally:
+        reporter.close()
     if not args.quiet:
         print_summary(summary)
     return 0
@@ -55,17 +59,35 @@ def _run_dask(args: argparse.Namespace, progress: bool) -> int:
     from kg.errors import KgError
 
     if not getattr(args, "verbose", 0):
-        import logging
+        import os
 
-        logging.getLogger("distributed").setLevel(logging.WARNING)   # the cluster's start/stop chatter
+        # The cluster's start/stop chatter: dask reads its logging levels from its config when `distributed` is
+        # imported (here and in every worker process, which inherit the environment), after kg's own logging
+        # set-up, so the level is given through dask's environment config, not logging.getLogger(...).setLevel.
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
     if args.out.exists() and not args.out.is_dir():
         raise KgError(f"{args.out}: with --dask, --out must be a folder (it holds one shard file per partition)")
-    summary = run_dask_extract(args.inputs, args.out, args.dask, fmt=args.format, n_workers=args.workers,
-                               spacy_model=args.spacy_model, progress=progress, rules_only=args.rules_only,
-                               partition_size=args.partition_size or DEFAULT_PARTITION_SIZE)
+    reporter = make_reporter(args)
+    try:
+        summary = run_dask_extract(args.inputs, args.out, args.dask, fmt=args.format, n_workers=args.workers,
+                                   spacy_model=args.spacy_model, progress=progress,
+                                   partition_size=args.partition_size or DEFAULT_PARTITION_SIZE, reporter=reporter,
+                                   rules_only=args.rules_only)
+    finally:
+        reporter.close()
+    if args.strict and (summary.skipped or reporter.skipped_files):
+        from kg.errors import StrictError
+
+        for shard in summary.shards:          # --strict: nothing written
+            Path(shard).unlink(missing_ok=True)
+        raise StrictError(f"--strict: {len(summary.skipped)} records and {len(reporter.skipped_files)} files skipped; "
+                          f"shards removed")
     if not args.quiet:
         print(f"records read:   {summary.records}")
         print(f"dask workers:   {summary.workers}")
         print(f"skipped:        {len(summary.skipped)}")
+        if reporter.skipped_files:
+            print(f"skipped files:  {len(reporter.skipped_files)} ("
+                  + ", ".join(f"{b.source}: {b.reason}" for b in reporter.skipped_files[:5]) + ")")
         print(f"wrote:          {len(summary.shards)} shard files in {args.out}")
     return 0

@@ -7,10 +7,14 @@ printed or logged.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
-from kg.errors import KgError
+from kg.errors import KgError, SettingError
+
+#: URI schemes the Neo4j Bolt driver speaks (``http://`` is Neo4j's HTTP API, which kg does not use).
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 
 def register(sub) -> None:
@@ -51,6 +55,19 @@ def register(sub) -> None:
     wipe.set_defaults(func=run_wipe)
 
 
+def _settings(database: str | None):
+    """Connection settings from the environment, with ``NEO4J_URI`` checked before the driver sees it."""
+    from kg.neo4j.settings import Neo4jSettings
+
+    settings = Neo4jSettings.from_env(database=database)
+    scheme = settings.uri.split("://", 1)[0].lower() if "://" in settings.uri else ""
+    if scheme not in BOLT_SCHEMES:
+        shown = re.sub(r"//[^@/]*@", "//***@", settings.uri)       # never echo credentials put in the URI
+        raise SettingError(f"NEO4J_URI={shown!r}: not a Bolt address; use bolt://HOST:7687 or neo4j://HOST:7687 "
+                           f"(schemes: {', '.join(BOLT_SCHEMES)})")
+    return settings
+
+
 def _read_graph(path: Path):
     from kg.graphio import load_graph
 
@@ -65,20 +82,21 @@ def _read_graph(path: Path):
 def run_load(args: argparse.Namespace) -> int:
     """Load GRAPH_JSON; prints one summary line."""
     from kg.neo4j.loader import load_graph
-    from kg.neo4j.settings import Neo4jSettings, open_driver
+    from kg.neo4j.settings import open_driver
     from kg.neo4j.wipe import wipe
 
     G = _read_graph(args.graph_json)
     if args.batch_size < 1:
         raise KgError(f"--batch-size must be at least 1, got {args.batch_size}")
-    settings = Neo4jSettings.from_env(database=args.database)
+    settings = _settings(args.database)
     with open_driver(settings) as driver:
         if args.wipe:
             deleted = wipe(driver, batch_size=args.batch_size, database=settings.database)
             if not args.quiet:
                 print(f"wiped {deleted} nodes", file=sys.stderr)
         report = load_graph(driver, G, batch_size=args.batch_size, database=settings.database,
-                            progress=not args.quiet, source=str(args.graph_json))
+                            progress=not args.quiet and sys.stderr.isatty(),
+                            source=str(args.graph_json))
     if not args.quiet:
         print(f"loaded {args.graph_json}: {report.nodes} nodes, {report.relationships} relationships "
               f"({report.nodes_created} nodes and {report.relationships_created} relationships created)")
@@ -88,7 +106,7 @@ def run_load(args: argparse.Namespace) -> int:
 def run_query(args: argparse.Namespace) -> int:
     """Run the query; prints a table (or JSON with --json)."""
     from kg.neo4j.query import format_json, format_table, parse_params, run_query as run
-    from kg.neo4j.settings import Neo4jSettings, open_driver
+    from kg.neo4j.settings import open_driver
 
     if (args.cypher is None) == (args.file is None):
         raise KgError("give either CYPHER or --file FILE")
@@ -100,7 +118,7 @@ def run_query(args: argparse.Namespace) -> int:
     else:
         text = args.cypher
     params = parse_params(args.param)
-    settings = Neo4jSettings.from_env(database=args.database)
+    settings = _settings(args.database)
     with open_driver(settings) as driver:
         keys, rows = run(driver, text, params, settings.database)
     print(format_json(rows) if args.json else format_table(keys, rows))
@@ -109,10 +127,10 @@ def run_query(args: argparse.Namespace) -> int:
 
 def run_wipe(args: argparse.Namespace) -> int:
     """Delete this tool's nodes; prints how many."""
-    from kg.neo4j.settings import Neo4jSettings, open_driver
+    from kg.neo4j.settings import open_driver
     from kg.neo4j.wipe import wipe
 
-    settings = Neo4jSettings.from_env(database=args.database)
+    settings = _settings(args.database)
     with open_driver(settings) as driver:
         deleted = wipe(driver, batch_size=args.batch_size, database=settings.database)
     if not args.quiet:

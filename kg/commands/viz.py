@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    from kg.errors import KgError
+    from kg.errors import KgError, OutputError
     from kg.graphio import load_graph
     from viz import write_graph_html
 
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
             size_by=args.size_by,
         )
     except OSError as exc:
-        raise KgError(f"{out}: cannot write ({exc.strerror or exc})") from exc
+        raise OutputError(f"{out}: cannot write ({exc.strerror or exc})") from exc
     if not getattr(args, "quiet", False):
         left = f"; {stats['cut_nodes']:,} nodes left out by --max-nodes {stats['max_nodes']}" if stats["cut_nodes"] else ""
         print(f"wrote {out}: {stats['nodes']:,} nodes, {stats['edges']:,} edges{left}")

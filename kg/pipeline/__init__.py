@@ -3,6 +3,10 @@
 ``read`` -> ``extract`` -> ``resolve`` -> ``graph`` -> ``write``
 
 ``run_build`` wires them together for ``kg build``; ``run_extract`` runs the first two for ``kg extract``.
+
+Failures a user can cause end as a ``KgError`` (``kg.errors``) before anything is moved into place, so an
+earlier build in the same folder stays intact; the reading step skips bad records and bad files
+(``kg.pipeline.read``, ``kg.pipeline.report``) unless ``strict`` asks to fail on them.
 """
 
 from __future__ import annotations
@@ -15,8 +19,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from kg.errors import KgError
+from kg.errors import KgError, OutputError, StrictError
 from kg.pipeline.read import ReadStats, iter_inputs
+from kg.pipeline.report import Reporter
 from kg.records import BadRecord
 
 STEPS = ("read", "extract", "resolve", "graph", "write")
@@ -26,15 +31,19 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class BuildSummary:
-    """What a build produced: counts for the summary table, timings per step, skipped records."""
+    """What a build produced: counts for the summary table, timings per step, what was skipped or merged."""
 
     records: int = 0
     papers: int = 0
     entities: Counter = field(default_factory=Counter)
     edges: Counter = field(default_factory=Counter)
     skipped: list[BadRecord] = field(default_factory=list)
+    skipped_files: list[BadRecord] = field(default_factory=list)
+    duplicates: int = 0                  # papers read from more than one record
+    duplicates_differing: int = 0        # ... whose records' texts differ
     seconds: dict[str, float] = field(default_factory=dict)
     outputs: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
 
     def skipped_by_reason(self) -> Counter:
         return Counter(b.reason.split(" (")[0].split(":")[0] for b in self.skipped)
@@ -42,6 +51,24 @@ class BuildSummary:
 
 def _progress(iterable, *, enabled: bool, desc: str):
     return tqdm(iterable, desc=desc, unit=" rec", disable=not enabled, leave=False, mininterval=0.5)
+
+
+class Stages:
+    """A one-line progress bar over the named steps (only when ``enabled``, i.e. on a terminal)."""
+
+    def __init__(self, steps: tuple[str, ...], *, enabled: bool) -> None:
+        self._bar = tqdm(total=len(steps), disable=not enabled, leave=False, unit=" step",
+                         bar_format="kg: {desc} [{n_fmt}/{total_fmt} steps, {elapsed}]")
+
+    def start(self, name: str) -> None:
+        self._bar.set_description_str(name)
+        self._bar.refresh()
+
+    def done(self) -> None:
+        self._bar.update(1)
+
+    def close(self) -> None:
+        self._bar.close()
 
 
 class TimedIterator:
@@ -62,6 +89,27 @@ class TimedIterator:
             self.seconds += time.perf_counter() - t0
 
 
+def _finish_reading(stats: ReadStats, failures: list[BadRecord], *, strict: bool) -> None:
+    """Hand extraction failures to the reporter; with ``strict``, fail when anything was skipped."""
+    for bad in failures:
+        stats.reporter.skip(bad, printed=True)
+    if strict and (stats.reporter.skipped or stats.skipped_files):
+        first = (stats.skipped_files + stats.reporter.skipped)[0]
+        where = f"{first.source}:{first.line}" if first.line else first.source
+        raise StrictError(f"--strict: {len(stats.reporter.skipped)} records and {len(stats.skipped_files)} files "
+                          f"skipped (first: {where}: {first.reason}); nothing written")
+
+
+def _write_errors(exc: OSError, where: Path) -> Exception:
+    """An OS error about an output file, as a one-line ``OutputError`` naming the file; others unchanged
+    (``spacy.load`` raises ``OSError`` for a missing model, which is not an output problem)."""
+    name = str(exc.filename or "")
+    out = str(where)
+    if not name or not (name == out or name.startswith(out.rstrip("/") + "/") or name.startswith(str(where.parent))):
+        return exc
+    return OutputError(f"{name}: cannot write: {exc.strerror or exc}")
+
+
 def extractor_version(rules_only: bool) -> str:
     """What decided the extraction: ``rules`` or ``learned:<model version>`` (recorded in graph.json)."""
     if rules_only:
@@ -72,17 +120,18 @@ def extractor_version(rules_only: bool) -> str:
 
 
 def run_extract(inputs: list[str], out_file: Path, *, fmt: str | None = None, workers: int = 1,
-                spacy_model: str | None = None, progress: bool = True, rules_only: bool = False) -> BuildSummary:
+                spacy_model: str | None = None, progress: bool = True, reporter: Reporter | None = None,
+                strict: bool = False, rules_only: bool = False) -> BuildSummary:
     """Read and extract only: write one extractions line per record to ``out_file`` (atomically)."""
     from kg.nlp.pipeline import build_nlp
     from kg.pipeline.extract import extract_records
-    from kg.pipeline.write import commit, discard, tmp_path
+    from kg.pipeline.write import commit, discard, prepare_output_file, tmp_path
     from kg.writers.extractions import extraction_line
 
     summary = BuildSummary()
-    stats = ReadStats()
+    stats = ReadStats(reporter=reporter or Reporter())
+    prepare_output_file(out_file)
     nlp = build_nlp(spacy_model)
-    out_file.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     try:
         with open(tmp_path(out_file), "w", encoding="utf-8") as fh:
@@ -91,11 +140,16 @@ def run_extract(inputs: list[str], out_file: Path, *, fmt: str | None = None, wo
                                       spacy_model=spacy_model, rules_only=rules_only):
                 fh.write(extraction_line(ex))
                 summary.records += 1
+        _finish_reading(stats, summary.skipped, strict=strict)
+        commit([out_file])
+    except OSError as exc:
+        discard([out_file])
+        raise _write_errors(exc, out_file) from None
     except BaseException:
         discard([out_file])
         raise
-    commit([out_file])
     summary.skipped = stats.skipped + summary.skipped
+    summary.skipped_files = stats.skipped_files
     summary.seconds["read+extract"] = time.perf_counter() - t0
     summary.outputs = [out_file]
     return summary
@@ -103,87 +157,137 @@ def run_extract(inputs: list[str], out_file: Path, *, fmt: str | None = None, wo
 
 def run_build(inputs: list[str], out_dir: Path, *, fmt: str | None = None, workers: int = 1,
               spacy_model: str | None = None, html: bool = True, progress: bool = True,
-              neo4j_csv: bool = False, rules_only: bool = False) -> BuildSummary:
+              neo4j_csv: bool = False, reporter: Reporter | None = None, strict: bool = False,
+              rules_only: bool = False) -> BuildSummary:
     """Run every step and write ``graph.json``, ``graph.graphml``, ``extractions.jsonl`` and ``graph.html``.
 
     With ``neo4j_csv`` the graph is never assembled in NetworkX: ``extractions.jsonl`` and the
     ``neo4j-admin`` import files in ``DIR/neo4j-import/`` are written instead (``kg.pipeline.neo4j_csv``).
+    Build outputs this run does not write (``graph.html`` with ``html=False``) are removed, so the folder
+    never mixes two builds; ``summary.removed`` lists them.
     """
+    from kg.pipeline.write import discard, prepare_output_dir
+
+    summary = BuildSummary()
+    stats = ReadStats(reporter=reporter or Reporter())
+    prepare_output_dir(out_dir)
+    written: list[Path] = [out_dir / "extractions.jsonl"]
+    stages = Stages(("load", "extract", "resolve", "graph", "write"), enabled=progress)
+    try:
+        written = _build_steps(inputs, out_dir, summary, stats, stages, fmt=fmt, workers=workers,
+                               spacy_model=spacy_model, html=html, progress=progress, neo4j_csv=neo4j_csv,
+                               strict=strict, rules_only=rules_only)
+    except OSError as exc:
+        discard(written + [out_dir / n for n in ("graph.json", "graph.graphml", "graph.html")])
+        raise _write_errors(exc, out_dir) from None
+    except BaseException:
+        discard(written + [out_dir / n for n in ("graph.json", "graph.graphml", "graph.html")])
+        raise
+    finally:
+        stages.close()
+    summary.skipped = stats.skipped + summary.skipped
+    summary.skipped_files = stats.skipped_files
+    summary.outputs = written
+    return summary
+
+
+def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats: ReadStats, stages: Stages, *,
+                 fmt: str | None, workers: int, spacy_model: str | None, html: bool, progress: bool,
+                 neo4j_csv: bool, strict: bool, rules_only: bool = False) -> list[Path]:
+    """The steps of ``run_build``; returns the files written (already moved into place)."""
     from kg.nlp.pipeline import build_nlp
     from kg.pipeline.extract import extract_records
     from kg.pipeline.graph import build_graph
     from kg.pipeline.resolve import resolve
     from kg.pipeline.store import ExtractionStore, ExtractionWriter, PaperRef
-    from kg.pipeline.write import commit, discard, tmp_path, write_graph_files
+    from kg.pipeline.write import commit, remove_stale, tmp_path, write_graph_files
 
-    summary = BuildSummary()
-    stats = ReadStats()
-    out_dir.mkdir(parents=True, exist_ok=True)
     extractions_path = out_dir / "extractions.jsonl"
-    written: list[Path] = [extractions_path]
-    try:
+    stages.start("load")
+    t0 = time.perf_counter()
+    nlp = build_nlp(spacy_model)
+    nlp.get_pipe("kg_gazetteer").initialize()
+    summary.seconds["load"] = time.perf_counter() - t0
+    stages.done()
+
+    stages.start("extract")
+    t0 = time.perf_counter()
+    refs: list[PaperRef] = []        # paper metadata + line offset; the extractions themselves stay on disk
+    with open(tmp_path(extractions_path), "wb") as fh:
+        writer = ExtractionWriter(fh)
+        records = TimedIterator(iter_inputs(inputs, fmt, stats))
+        for ex in extract_records(_progress(records, enabled=progress, desc="extract"), nlp, n_process=workers,
+                                  failures=summary.skipped, spacy_model=spacy_model, rules_only=rules_only):
+            refs.append(writer.write(ex))
+    summary.seconds["read"] = records.seconds
+    summary.seconds["extract"] = time.perf_counter() - t0 - records.seconds
+    summary.records = len(refs)
+    _finish_reading(stats, summary.skipped, strict=strict)
+    if not refs:
+        what = f"{len(stats.skipped) + len(summary.skipped)} records and {len(stats.skipped_files)} files skipped"
+        raise KgError(f"no usable records in {', '.join(inputs)} ({what})")
+    stages.done()
+
+    stages.start("resolve")
+    t0 = time.perf_counter()
+    store = None
+
+    def load(chosen: dict[str, list[PaperRef]]) -> ExtractionStore:
+        nonlocal store
+        store = ExtractionStore(tmp_path(extractions_path), chosen)
+        return store
+
+    res = resolve(refs, load=load)
+    del refs
+    _report_duplicates(res.duplicates, stats.reporter, summary)
+    summary.seconds["resolve"] = time.perf_counter() - t0
+    stages.done()
+
+    if neo4j_csv:
+        from kg.pipeline.neo4j_csv import stream_neo4j_csv
+
+        stages.start("graph+write")
         t0 = time.perf_counter()
-        nlp = build_nlp(spacy_model)
-        nlp.get_pipe("kg_gazetteer").initialize()
-        summary.seconds["load"] = time.perf_counter() - t0
-
-        t0 = time.perf_counter()
-        refs: list[PaperRef] = []        # paper metadata + line offset; the extractions themselves stay on disk
-        with open(tmp_path(extractions_path), "wb") as fh:
-            writer = ExtractionWriter(fh)
-            records = TimedIterator(iter_inputs(inputs, fmt, stats))
-            for ex in extract_records(_progress(records, enabled=progress, desc="extract"), nlp, n_process=workers,
-                                      failures=summary.skipped, spacy_model=spacy_model, rules_only=rules_only):
-                refs.append(writer.write(ex))
-        summary.seconds["read"] = records.seconds
-        summary.seconds["extract"] = time.perf_counter() - t0 - records.seconds
-        summary.records = len(refs)
-        if not refs:
-            raise KgError(f"no usable records in {', '.join(inputs)} ({len(stats.skipped)} skipped)")
-
-        t0 = time.perf_counter()
-        store = None
-
-        def load(chosen: dict[str, PaperRef]) -> ExtractionStore:
-            nonlocal store
-            store = ExtractionStore(tmp_path(extractions_path), chosen)
-            return store
-
-        res = resolve(refs, load=load)
-        del refs
-        summary.seconds["resolve"] = time.perf_counter() - t0
-
-        if neo4j_csv:
-            from kg.pipeline.neo4j_csv import stream_neo4j_csv
-
-            t0 = time.perf_counter()
-            written = [extractions_path, *stream_neo4j_csv(res, out_dir / "neo4j-import", edge_counts=summary.edges)]
-            store.close()
-            commit([extractions_path])
-            summary.seconds["graph+write"] = time.perf_counter() - t0
-            summary.papers = len(res.papers)
-            summary.entities = Counter(ent.label for ent in res.entities.values())
-            summary.outputs = written
-            summary.skipped = stats.skipped + summary.skipped
-            return summary
-
-        t0 = time.perf_counter()
-        G = build_graph(res)
-        G.graph["extractor"] = extractor_version(rules_only)
+        written = [extractions_path, *stream_neo4j_csv(res, out_dir / "neo4j-import", edge_counts=summary.edges)]
         store.close()
-        del res, store                   # only the graph is needed from here on
-        summary.seconds["graph"] = time.perf_counter() - t0
+        commit([extractions_path])
+        summary.removed = remove_stale(out_dir, written)
+        summary.seconds["graph+write"] = time.perf_counter() - t0
+        summary.papers = len(res.papers)
+        summary.entities = Counter(ent.label for ent in res.entities.values())
+        stages.done()
+        return written
 
-        t0 = time.perf_counter()
-        written = [extractions_path, *write_graph_files(G, out_dir, html=html)]
-        commit(written)
-        summary.seconds["write"] = time.perf_counter() - t0
-    except BaseException:
-        discard(written + [out_dir / n for n in ("graph.json", "graph.graphml", "graph.html")])
-        raise
-    summary.skipped = stats.skipped + summary.skipped
+    stages.start("graph")
+    t0 = time.perf_counter()
+    G = build_graph(res)
+    G.graph["extractor"] = extractor_version(rules_only)
+    store.close()
+    del res, store                   # only the graph is needed from here on
+    summary.seconds["graph"] = time.perf_counter() - t0
+    stages.done()
+
+    stages.start("write")
+    t0 = time.perf_counter()
+    written = [extractions_path, *write_graph_files(G, out_dir, html=html)]
+    commit(written)
+    summary.removed = remove_stale(out_dir, written)
+    summary.seconds["write"] = time.perf_counter() - t0
+    stages.done()
     summary.papers = sum(1 for _, d in G.nodes(data=True) if d["label"] == "Paper")
     summary.entities = Counter(d["label"] for _, d in G.nodes(data=True) if d["label"] != "Paper")
     summary.edges = Counter(d["type"] for _, _, d in G.edges(data=True))
-    summary.outputs = written
-    return summary
+    return written
+
+
+def _report_duplicates(groups, reporter: Reporter, summary: BuildSummary) -> None:
+    """Warn about papers read from records that differ (identical repeats only at -v), and count them all."""
+    summary.duplicates = len(groups)
+    for group in groups:
+        source, line = group.places[1]
+        if group.differs or group.titles_differ:
+            summary.duplicates_differing += 1
+            reporter.warn(source, line, group.message())
+        else:
+            log.info("%s:%s: %s", source, line, group.message())
+    reporter.close()

@@ -6,6 +6,8 @@
 * ``USES`` / ``OUTPERFORMS`` / ``EXTENDS`` from the paper's primary introduced Model/Technique (so "X beats Y"
   chains form across papers), or from the Paper node when it introduces none. Every edge carries ``paper``,
   ``evidence``, ``rule`` and ``confidence``; edge keys are ``TYPE|paper`` so they are stable and unique.
+* A paper read from several records (``kg.pipeline.duplicates``) gets the edges of every record; an edge two
+  records both state is added once, with the evidence of the newest record.
 """
 
 from __future__ import annotations
@@ -73,15 +75,18 @@ def build_graph(res: Resolution) -> nx.MultiDiGraph:
     return G
 
 
-def _add_paper_edges(G: nx.MultiDiGraph, res: Resolution, pid: str, ex: Extraction) -> None:
-    fields = {"title": ex.paper["title"], "abstract": ex.paper["abstract"]}
-    for m in ex.mentions:
-        ent = res.entity_of(m.canonical)
-        if ent is not None:
-            evidence = sentence_around(fields[m.field], m.start, m.end)
-            _add_edge(G, pid, ent.id, "MENTIONS", pid, evidence, f"mention:{m.rule}", 1.0)
+def _add_paper_edges(G: nx.MultiDiGraph, res: Resolution, pid: str, records: list[Extraction]) -> None:
+    """Add the edges of one paper from all of its records (newest first: its evidence wins a shared edge)."""
+    for ex in records:
+        fields = {"title": ex.paper["title"], "abstract": ex.paper["abstract"]}
+        for m in ex.mentions:
+            ent = res.entity_of(m.canonical)
+            if ent is not None:
+                evidence = sentence_around(fields[m.field], m.start, m.end)
+                _add_edge(G, pid, ent.id, "MENTIONS", pid, evidence, f"mention:{m.rule}", 1.0)
+    relations = [rel for ex in records for rel in ex.relations]
     source = pid
-    for rel in ex.relations:
+    for rel in relations:
         if rel.type != "INTRODUCES":
             continue
         ent = res.entity_of(rel.target)
@@ -90,7 +95,7 @@ def _add_paper_edges(G: nx.MultiDiGraph, res: Resolution, pid: str, ex: Extracti
         _add_edge(G, pid, ent.id, "INTRODUCES", pid, rel.evidence, rel.rule, rel.confidence)
         if source == pid and ent.label in ("Model", "Technique"):
             source = ent.id
-    for rel in ex.relations:
+    for rel in relations:
         if rel.type == "INTRODUCES":
             continue
         ent = res.entity_of(rel.target)

@@ -127,6 +127,8 @@ def stream_neo4j_csv(res: Resolution, out: Path, *, database: str = "neo4j", sou
             args.append(f"--relationships={path.name}")
     args.append(database)
     written.append(write_import_command(out, args))
+    for stale in sorted({*out.glob("nodes_*.csv"), *out.glob("rels_*.csv")} - set(written)):
+        stale.unlink()      # a label or type of an earlier build that this graph lacks: not part of this import
     return sorted(written)
 
 

@@ -1,4 +1,9 @@
-"""Step 1 — read: stream paper records (or ready extractions) from every input, counting skipped records."""
+"""Step 1 — read: stream paper records (or ready extractions) from every input, counting what is skipped.
+
+One bad file never stops the batch: a file that cannot be read, is binary, empty, or not of a known format
+is skipped with one warning (``Reporter.skip_file``) and the other files are read; the records it yielded
+before a late failure are kept. Bad records are skipped with capped warnings (``kg.pipeline.report``).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,8 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from kg.errors import KgError
+from kg.pipeline.report import Reporter
 from kg.readers import detect_format, expand_inputs, read_extractions, read_records
 from kg.records import BadRecord, Extraction, PaperRecord
 
@@ -20,24 +27,55 @@ class ReadStats:
     extractions: int = 0
     skipped: list[BadRecord] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    skipped_files: list[BadRecord] = field(default_factory=list)
+    reporter: Reporter = field(default_factory=Reporter)
+
+
+def _reason(exc: KgError, path) -> str:
+    """The message of a reader's error without the file name it starts with (the warning names the file)."""
+    text = str(exc)
+    for prefix in (f"{path}: ", f"{path.name}: "):
+        if text.startswith(prefix):
+            return text[len(prefix):]
+    return text
 
 
 def iter_inputs(inputs: list[str], fmt: str | None, stats: ReadStats) -> Iterator[PaperRecord | Extraction]:
-    """Yield records and extractions from all inputs in a deterministic order (sorted paths)."""
+    """Yield records and extractions from all inputs in a deterministic order (sorted paths).
+
+    Raises ``KgError`` only for the INPUT arguments themselves (no such path, a pattern matching nothing);
+    a bad file among them is skipped and counted in ``stats.skipped_files``.
+    """
+    reporter = stats.reporter
     for path in expand_inputs(inputs):
         stats.files.append(path.name)
-        kind = fmt or detect_format(path)
-        items = read_extractions(path) if kind == "extractions" else read_records(path, kind)
-        for item in items:
-            if isinstance(item, BadRecord):
-                stats.skipped.append(item)
-                log.warning("%s", item)
-                continue
-            if isinstance(item, Extraction):
-                stats.extractions += 1
-            else:
-                stats.records += 1
-            yield item
+        good = bad = 0
+        try:
+            kind = fmt or detect_format(path)
+            items = read_extractions(path) if kind == "extractions" else read_records(path, kind)
+            for item in items:
+                if isinstance(item, BadRecord):
+                    bad += 1
+                    stats.skipped.append(item)
+                    reporter.skip(item)
+                    continue
+                good += 1
+                if isinstance(item, Extraction):
+                    stats.extractions += 1
+                else:
+                    stats.records += 1
+                yield item
+        except KgError as exc:
+            reason = _reason(exc, path)
+            if good or bad:
+                reason += f" (after {good} records read)"
+            reporter.skip_file(str(path), reason)
+            stats.skipped_files.append(reporter.skipped_files[-1])
+        else:
+            if not good and not bad:
+                reporter.skip_file(str(path), "empty: no paper records in it")
+                stats.skipped_files.append(reporter.skipped_files[-1])
+        reporter.end_file(path.name)
 
 
 def paper_metadata(record: PaperRecord) -> dict:

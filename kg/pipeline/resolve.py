@@ -1,6 +1,7 @@
 """Step 3 — resolve: merge duplicate papers and resolve entity surface forms into nodes across papers.
 
-Papers: records with the same normalised title are one paper (its sources are merged).
+Papers: records with the same normalised title (or the same id) are one paper; every record's mentions and
+relations are kept (``kg.pipeline.duplicates``).
 
 Entities: a mention's identity is the fold key of its paper-level canonical name (``kg.extraction.names.fold``:
 case, hyphens, spaces and plural folded; acronyms already mapped to the long form the paper defines).
@@ -19,8 +20,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from kg.extraction.names import clean_surface, fold
+from kg.pipeline.duplicates import DuplicateGroup, group_papers
 from kg.text_clean import clean_text
-from kg.records import Extraction, normalize_title
+from kg.records import Extraction
 
 LABEL_ORDER = ("Model", "Dataset", "Technique")
 
@@ -41,9 +43,10 @@ class Resolution:
     """Output of the resolve step: deduplicated papers and their extractions, entities, and a name lookup."""
 
     papers: dict[str, dict]                        # paper id -> merged paper metadata
-    extractions: dict[str, Extraction]             # paper id -> the extraction used for that paper
+    extractions: Mapping[str, list[Extraction]]    # paper id -> its records' extractions, newest first
     entities: dict[str, EntityNode]                # entity id -> node
     key_to_entity: dict[str, str]                  # fold key -> entity id
+    duplicates: list[DuplicateGroup] = field(default_factory=list)   # papers listed more than once
 
     def entity_of(self, canonical: str) -> EntityNode | None:
         """The entity node a paper-level canonical name resolved to."""
@@ -80,40 +83,29 @@ def _names_a_maker(prefix: str) -> bool:
     return any(c.isupper() or c.isdigit() for c in prefix)
 
 
-def merge_papers(extractions: list[Extraction]) -> tuple[dict[str, dict], dict[str, Extraction]]:
-    """Collapse extractions of the same paper (same normalised title); the first one read is kept."""
-    papers: dict[str, dict] = {}
-    chosen: dict[str, Extraction] = {}
-    by_title: dict[str, str] = {}
+def distinct(extractions: list[Extraction]) -> list[Extraction]:
+    """The records of one paper without exact repeats (a paper listed twice with the same text counts once)."""
+    seen: list[tuple] = []
+    out = []
     for ex in extractions:
-        key = normalize_title(ex.paper["title"])
-        pid = by_title.get(key)
-        if pid is None:
-            pid = ex.paper["id"]
-            by_title[key] = pid
-            papers[pid] = {k: v for k, v in ex.paper.items() if k != "line"}
-            papers[pid]["sources"] = sorted(set(ex.paper.get("sources", [])))
-            chosen[pid] = ex
-            continue
-        merged = papers[pid]
-        merged["sources"] = sorted(set(merged["sources"]) | set(ex.paper.get("sources", [])))
-        for k, v in ex.paper.items():
-            if k not in merged and k != "line" and v:
-                merged[k] = v
-    return papers, chosen
+        sig = (ex.mentions, ex.relations, ex.acronyms)
+        if sig not in seen:
+            seen.append(sig)
+            out.append(ex)
+    return out
 
 
-def _acronym_expansions(extractions: dict[str, Extraction]) -> dict[str, str]:
+def _acronym_expansions(extractions: Mapping[str, list[Extraction]]) -> dict[str, str]:
     """Acronym fold key -> long-form fold key, for acronyms every defining paper expands the same way."""
     seen: dict[str, set[str]] = defaultdict(set)
-    for ex in extractions.values():
-        for short, long_form in ex.acronyms.items():
+    for exs in extractions.values():
+        for short, long_form in (item for ex in exs for item in ex.acronyms.items()):
             seen[fold(short)].add(fold(long_form))
     return {short: next(iter(longs)) for short, longs in seen.items() if len(longs) == 1}
 
 
-def resolve_entities(papers: dict[str, dict], extractions: dict[str, Extraction]) -> Resolution:
-    """Resolve every mention of every paper to an ``EntityNode``."""
+def resolve_entities(papers: dict[str, dict], extractions: Mapping[str, list[Extraction]]) -> Resolution:
+    """Resolve every mention of every paper (all of its records) to an ``EntityNode``."""
     expansions = _acronym_expansions(extractions)
     spellings: dict[str, Counter] = defaultdict(Counter)
     labels: dict[str, Counter] = defaultdict(Counter)
@@ -128,8 +120,10 @@ def resolve_entities(papers: dict[str, dict], extractions: dict[str, Extraction]
         return expansions.get(key, key)
 
     for pid in sorted(extractions):
+        records = distinct(extractions[pid])
+        mentions = [m for ex in records for m in ex.mentions]
         display: dict[str, tuple[int, str]] = {}
-        for m in extractions[pid].mentions:
+        for m in mentions:
             key = node_key(m.canonical)
             # Gazetteer hits show the text as written; rule-made names show their canonical form (an acronym's long
             # form, an introduced name, "MultiWOZ 2.4" for the "2.4" of "MultiWOZ 2.1 and 2.4").
@@ -144,7 +138,7 @@ def resolve_entities(papers: dict[str, dict], extractions: dict[str, Extraction]
             paper_sets[key].add(pid)
         for key, (_, form) in display.items():
             spellings[key][form] += 1
-        for key, form in {(node_key(m.canonical), written_form(m.text)) for m in extractions[pid].mentions}:
+        for key, form in {(node_key(m.canonical), written_form(m.text)) for m in mentions}:
             literal[key][form] += 1             # once per paper that writes this form
 
     def pick(counter: Counter, seen: Counter) -> str:
@@ -177,13 +171,15 @@ def resolve_entities(papers: dict[str, dict], extractions: dict[str, Extraction]
     return Resolution(papers, extractions, entities, key_to_entity)
 
 
-def resolve(extractions: list, load: Callable[[dict], Mapping[str, Extraction]] | None = None) -> Resolution:
+def resolve(extractions: list, load: Callable[[dict], Mapping[str, list[Extraction]]] | None = None) -> Resolution:
     """Run paper merging then entity resolution.
 
     ``extractions`` are ``Extraction`` objects, or any objects with their ``paper`` dict when ``load`` is
-    given: ``load`` maps the chosen one per paper id to a mapping paper id -> ``Extraction`` (``kg build``
-    passes ``kg.pipeline.store.PaperRef`` items and reads the extractions back from extractions.jsonl).
+    given: ``load`` maps paper id -> that paper's items (newest first) to a mapping paper id -> its
+    ``Extraction`` list (``kg build`` passes ``kg.pipeline.store.PaperRef`` items and reads the extractions
+    back from extractions.jsonl). ``Resolution.duplicates`` lists the papers read more than once.
     """
-    papers, chosen = merge_papers(extractions)
-    res = resolve_entities(papers, load(chosen) if load is not None else chosen)
+    groups = group_papers(extractions)
+    res = resolve_entities(groups.papers, load(groups.members) if load is not None else groups.members)
+    res.duplicates = groups.duplicates
     return res

@@ -5,7 +5,7 @@ objects (mentions, relations, evidence sentences) until the graph is assembled m
 with every record on top of the graph itself; instead the build keeps, per record, only its paper metadata
 (needed for the Paper nodes anyway) and where its line starts, and the resolve and graph steps read a
 paper's extraction back from the file when they get to it (``ExtractionStore``, a read-only mapping
-paper id -> ``Extraction``).
+paper id -> the ``Extraction`` of each of its records).
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ class ExtractionWriter:
     >>> with open(path, "wb") as fh:
     ...     w = ExtractionWriter(fh)
     ...     ref = w.write(Extraction({"id": "p1", "title": "T", "abstract": "A"}))
-    >>> store = ExtractionStore(path, {"p1": ref})
-    >>> store["p1"].paper["title"], len(store)
+    >>> store = ExtractionStore(path, {"p1": [ref]})
+    >>> store["p1"][0].paper["title"], len(store)
     ('T', 1)
     """
 
@@ -60,19 +60,22 @@ class ExtractionWriter:
 
 
 class ExtractionStore(Mapping):
-    """Read-only mapping paper id -> ``Extraction``, each parsed from its line of ``path`` on access."""
+    """Read-only mapping paper id -> list of ``Extraction`` (one per record), parsed from ``path`` on access."""
 
-    def __init__(self, path: str | Path, refs: Mapping[str, PaperRef]) -> None:
+    def __init__(self, path: str | Path, refs: Mapping[str, list[PaperRef]]) -> None:
         self._path = Path(path)
         self._refs = dict(refs)
         self._fh: IO[bytes] | None = None
 
-    def __getitem__(self, pid: str) -> Extraction:
-        ref = self._refs[pid]
+    def __getitem__(self, pid: str) -> list[Extraction]:
+        refs = self._refs[pid]
         if self._fh is None:
             self._fh = open(self._path, "rb")
-        self._fh.seek(ref.offset)
-        return Extraction.from_dict(json.loads(self._fh.read(ref.length)))
+        out = []
+        for ref in refs:
+            self._fh.seek(ref.offset)
+            out.append(Extraction.from_dict(json.loads(self._fh.read(ref.length))))
+        return out
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._refs)

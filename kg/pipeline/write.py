@@ -49,3 +49,58 @@ def discard(paths: list[Path]) -> None:
         tmp = tmp_path(path)
         if tmp.exists():
             tmp.unlink()
+
+
+#: Every file ``kg build`` may write into its output folder (their ``.tmp`` siblings are cleaned at start).
+BUILD_OUTPUTS = ("extractions.jsonl", "graph.json", "graph.graphml", "graph.html")
+
+
+def prepare_output_dir(out_dir: Path, names: tuple[str, ...] = BUILD_OUTPUTS) -> None:
+    """Create ``out_dir`` and make sure it is writable; remove ``.tmp`` files a killed build left behind.
+
+    Raises ``OutputError`` naming the folder when ``--out`` names a file, the folder cannot be created, or a
+    file cannot be created in it (read-only folder, full disk), before any work is done.
+    """
+    from kg.errors import OutputError
+
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: --out must be a folder, but a file of that name exists")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot create the output folder: {exc.strerror or exc}") from None
+    for name in names:
+        stale = tmp_path(out_dir / name)
+        if stale.is_file():
+            log.info("removing %s left by an interrupted build", stale)
+            stale.unlink()
+    probe = out_dir / ".kg-write-test.tmp"
+    try:
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot write in the output folder: {exc.strerror or exc}") from None
+
+
+def prepare_output_file(out_file: Path) -> None:
+    """The same checks for a single output file (``kg extract --out FILE``)."""
+    from kg.errors import OutputError
+
+    if out_file.is_dir():
+        raise OutputError(f"{out_file}: --out must be a file, but a folder of that name exists")
+    prepare_output_dir(out_file.parent, (out_file.name,))
+    if out_file.exists() and not os.access(out_file, os.W_OK):
+        raise OutputError(f"{out_file}: cannot overwrite: permission denied")
+
+
+def remove_stale(out_dir: Path, written: list[Path], names: tuple[str, ...] = BUILD_OUTPUTS) -> list[Path]:
+    """Remove the build outputs in ``out_dir`` this run did not write (an old ``graph.html`` after ``--no-html``
+    would show a graph that is not the new one); return what was removed."""
+    removed = []
+    keep = {p.name for p in written}
+    for name in names:
+        path = out_dir / name
+        if name not in keep and path.is_file():
+            path.unlink()
+            removed.append(path)
+    return removed

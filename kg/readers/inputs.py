@@ -34,8 +34,9 @@ def expand_inputs(inputs: list[str]) -> list[Path]:
 
     A file is taken as is; a folder contributes its files with a known extension
     (``INPUT_EXTENSIONS``, recursively, hidden ones skipped); a pattern with ``* ? [`` is globbed
-    (``**`` recurses). Raises ``KgError`` naming the argument when a path does not exist, cannot
-    be read, a pattern matches nothing, or a folder holds no input file.
+    (``**`` recurses). Raises ``KgError`` naming the argument when a path does not exist, a named
+    file or folder cannot be read, a pattern matches nothing, or a folder holds no input file. An
+    unreadable file found inside a folder is listed; reading it later skips it with a warning.
 
     Examples
     --------
@@ -65,7 +66,6 @@ def expand_inputs(inputs: list[str]) -> list[Path]:
                     raise KgError(f"{candidate}: folder holds no input files ({' '.join(INPUT_EXTENSIONS)})")
             else:
                 files = [candidate]
-            for f in files:
-                _check_readable(f, str(f))
+            for f in files:                 # unreadable files inside a folder are skipped when read, not fatal
                 seen.setdefault(f.resolve(), f)
     return sorted(seen.values(), key=lambda p: str(p))

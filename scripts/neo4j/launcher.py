@@ -120,8 +120,15 @@ def free_port() -> int:
 
 
 def port_is_free(port: int) -> bool:
-    """True when ``port`` can be bound on 127.0.0.1."""
+    """True when ``port`` can be bound on 127.0.0.1 by a server socket.
+
+    The check binds with ``SO_REUSEADDR``, as Neo4j's own (Netty/Java) server socket does: connections of a
+    crashed or just stopped server linger in TIME_WAIT for a minute and block a plain ``bind`` but not the
+    server, so without it a restart moved to a new port and clients had to be given the new URI.
+    Only a live listener makes the port busy.
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError:
@@ -233,9 +240,14 @@ def cmd_start(args: argparse.Namespace) -> int:
         log(f"instance {args.name!r} was created with auth={'on' if info.get('auth') else 'off'}; use stop --purge first")
         return 2
     port = args.port or info.get("port")
-    if not port or not port_is_free(int(port)):
-        port = free_port()
-    port = int(port)
+    if port and not port_is_free(int(port)):
+        if args.port:
+            log(f"port {port} is in use by another program; choose another --port")
+            return 2
+        old, port = port, free_port()
+        log(f"port {old} of instance {args.name!r} is in use by another program; moving to {port} "
+            f"(export the new NEO4J_URI)")
+    port = int(port or free_port())
     state.mkdir(parents=True, exist_ok=True)
     write_conf(home, port, auth_wanted, args.pagecache)
     if fresh and auth_wanted:
