@@ -35,6 +35,7 @@ class BuildSummary:
     skipped: list[BadRecord] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     outputs: list[Path] = field(default_factory=list)
+    reused: int | None = None        # kg build --update: records whose earlier extraction was reused
 
     def skipped_by_reason(self) -> Counter:
         return Counter(b.reason.split(" (")[0].split(":")[0] for b in self.skipped)
@@ -94,16 +95,19 @@ def run_extract(inputs: list[str], out_file: Path, *, fmt: str | None = None, wo
 
 def run_build(inputs: list[str], out_dir: Path, *, fmt: str | None = None, workers: int = 1,
               spacy_model: str | None = None, html: bool = True, progress: bool = True,
-              neo4j_csv: bool = False) -> BuildSummary:
+              neo4j_csv: bool = False, update: bool = False) -> BuildSummary:
     """Run every step and write ``graph.json``, ``graph.graphml``, ``extractions.jsonl`` and ``graph.html``.
 
     With ``neo4j_csv`` the graph is never assembled in NetworkX: ``extractions.jsonl`` and the
     ``neo4j-admin`` import files in ``DIR/neo4j-import/`` are written instead (``kg.pipeline.neo4j_csv``).
+    With ``update`` the extractions of the earlier build in ``out_dir`` are reused for records whose text is
+    unchanged (``kg.pipeline.reuse``); the outputs are the same bytes as without it.
     """
     from kg.nlp.pipeline import build_nlp
     from kg.pipeline.extract import extract_records
     from kg.pipeline.graph import build_graph
     from kg.pipeline.resolve import resolve
+    from kg.pipeline.reuse import Reuse, write_build_state
     from kg.pipeline.store import ExtractionStore, ExtractionWriter, PaperRef
     from kg.pipeline.write import commit, discard, tmp_path, write_graph_files
 
@@ -112,6 +116,9 @@ def run_build(inputs: list[str], out_dir: Path, *, fmt: str | None = None, worke
     out_dir.mkdir(parents=True, exist_ok=True)
     extractions_path = out_dir / "extractions.jsonl"
     written: list[Path] = [extractions_path]
+    reuse = Reuse.open(out_dir, spacy_model) if update else None
+    if reuse is not None and reuse.note:
+        log.warning("%s", reuse.note)
     try:
         t0 = time.perf_counter()
         nlp = build_nlp(spacy_model)
@@ -122,13 +129,17 @@ def run_build(inputs: list[str], out_dir: Path, *, fmt: str | None = None, worke
         refs: list[PaperRef] = []        # paper metadata + line offset; the extractions themselves stay on disk
         with open(tmp_path(extractions_path), "wb") as fh:
             writer = ExtractionWriter(fh)
-            records = TimedIterator(iter_inputs(inputs, fmt, stats))
+            stream = iter_inputs(inputs, fmt, stats)
+            records = TimedIterator(reuse.wrap(stream) if reuse is not None else stream)
             for ex in extract_records(_progress(records, enabled=progress, desc="extract"), nlp, n_process=workers,
                                       failures=summary.skipped, spacy_model=spacy_model):
                 refs.append(writer.write(ex))
         summary.seconds["read"] = records.seconds
         summary.seconds["extract"] = time.perf_counter() - t0 - records.seconds
         summary.records = len(refs)
+        if reuse is not None:
+            summary.reused = reuse.reused
+            reuse.close()
         if not refs:
             raise KgError(f"no usable records in {', '.join(inputs)} ({len(stats.skipped)} skipped)")
 
@@ -151,6 +162,7 @@ def run_build(inputs: list[str], out_dir: Path, *, fmt: str | None = None, worke
             written = [extractions_path, *stream_neo4j_csv(res, out_dir / "neo4j-import", edge_counts=summary.edges)]
             store.close()
             commit([extractions_path])
+            write_build_state(out_dir, spacy_model)
             summary.seconds["graph+write"] = time.perf_counter() - t0
             summary.papers = len(res.papers)
             summary.entities = Counter(ent.label for ent in res.entities.values())
@@ -167,6 +179,7 @@ def run_build(inputs: list[str], out_dir: Path, *, fmt: str | None = None, worke
         t0 = time.perf_counter()
         written = [extractions_path, *write_graph_files(G, out_dir, html=html)]
         commit(written)
+        write_build_state(out_dir, spacy_model)
         summary.seconds["write"] = time.perf_counter() - t0
     except BaseException:
         discard(written + [out_dir / n for n in ("graph.json", "graph.graphml", "graph.html")])
