@@ -8,7 +8,8 @@ abstracts, as in ``scripts/bench_build.py``) the script
 2. adds 1% new records (a ``new.jsonl`` of generated abstracts with unique titles) and times, as separate whole
    processes, ``kg build ALL --out SCRATCH`` and ``kg build ALL --update UPDATED``;
 3. checks that every file of ``UPDATED`` equals the one in ``SCRATCH`` byte for byte, and prints one table:
-   records, new records, reused extractions, wall time of both builds and their ratio, and the stage times.
+   records, new records, reused extractions, wall and CPU (user + system) time of both builds and their ratios,
+   and the stage times. On a shared machine CPU time is the steadier figure.
 
 Usage::
 
@@ -60,7 +61,8 @@ def bench(name: str, old_files: list[Path], new_records: int, papers, work: Path
     records = next(int(l.split()[-1]) for l in full.stdout.splitlines() if l.startswith("records read:"))
     reused = next((int(l.split()[1]) for l in upd.stdout.splitlines() if l.startswith("reused:")), -1)
     return {"corpus": name, "records": records, "new": new_records, "reused": reused, "full_s": full.wall,
-            "update_s": upd.wall, "ratio": upd.wall / full.wall, "identical": same_files(updated, scratch),
+            "update_s": upd.wall, "ratio": upd.wall / full.wall, "full_cpu": full.cpu, "update_cpu": upd.cpu,
+            "cpu_ratio": upd.cpu / full.cpu, "identical": same_files(updated, scratch),
             "full_stages": parse_stages(full.stdout), "update_stages": parse_stages(upd.stdout)}
 
 
@@ -90,10 +92,12 @@ def main(argv: list[str] | None = None) -> int:
             base = work / f"base-{n}.jsonl"
             generate_corpus(papers, n, base)
             rows.append(bench(f"generated-{n}", [base], max(1, round(n * args.share)), papers, work))
-    print(f"{'corpus':<16} {'records':>8} {'new':>5} {'reused':>7} {'full s':>7} {'update s':>8} {'ratio':>6}  identical")
+    print(f"{'corpus':<16} {'records':>8} {'new':>5} {'reused':>7} {'full wall/cpu s':>16} "
+          f"{'update wall/cpu s':>18} {'ratio wall/cpu':>15}  identical")
     for r in rows:
-        print(f"{r['corpus']:<16} {r['records']:>8} {r['new']:>5} {r['reused']:>7} {r['full_s']:>7.1f} "
-              f"{r['update_s']:>8.1f} {r['ratio']:>6.1%}  {r['identical']}")
+        print(f"{r['corpus']:<16} {r['records']:>8} {r['new']:>5} {r['reused']:>7} "
+              f"{r['full_s']:>9.1f} /{r['full_cpu']:>5.1f} {r['update_s']:>10.1f} /{r['update_cpu']:>5.1f} "
+              f"{r['ratio']:>8.0%} /{r['cpu_ratio']:>4.0%}  {r['identical']}")
     for r in rows:
         for kind in ("full", "update"):
             stages = ", ".join(f"{k} {v:.2f}" for k, v in r[f"{kind}_stages"].items())

@@ -205,3 +205,10 @@ def test_build_reads_the_fetched_folders(server: FetchServer, tmp_path: Path) ->
     assert sorted(papers) == IDS  # the Daily Papers copies merged with the OAI records
     assert papers["2405.00101"]["upvotes"] == 30
     assert papers["2405.00305"]["date"] == "2024-05-03"
+
+
+def test_oai_errors_sent_as_http_400(server: FetchServer, tmp_path: Path) -> None:
+    server.faults["first"].append((400, XML, fixture("oai-bad-token.xml").replace(b"badResumptionToken", b"badArgument")))
+    assert_one_line_error(harvest(server, tmp_path / "a"), "OAI-PMH error badArgument")
+    server.faults["first"].append((400, {"Content-Type": "text/html"}, b"<html><body>Bad Request</body></html>"))
+    assert_one_line_error(harvest(server, tmp_path / "b"), "HTTP 400")

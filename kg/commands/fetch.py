@@ -96,8 +96,8 @@ def run_arxiv(args: argparse.Namespace) -> int:
             if args.set_spec or args.date_from or args.date_until:
                 raise KgError("--set/--from/--until select OAI harvests; with --query put "
                               "submittedDate:[YYYYMMDD0000 TO YYYYMMDD2359] in the query instead")
-            if args.max_results < 1 or args.page_size < 1:
-                raise KgError("--max-results and --page-size must be at least 1")
+            if not 1 <= args.max_results <= 30000 or not 1 <= args.page_size <= 2000:
+                raise KgError("--max-results must be 1..30000 and --page-size 1..2000 (the arXiv API's limits)")
             state = pull_query(client, args.out, args.query, base_url=args.base_url or API_BASE_URL,
                                page_size=args.page_size, max_results=args.max_results, restart=args.restart,
                                report=report)

@@ -79,6 +79,19 @@ def parse_page(body: bytes, url: str) -> OaiPage:
     return OaiPage(len(records), token or None, int(size) if size and size.isdigit() else None, identifiers)
 
 
+def _error_page(response) -> OaiPage:
+    """A 4xx answer: its OAI-PMH error when the body holds one (``noRecordsMatch`` is an empty page), else HTTP."""
+    try:
+        page = parse_page(response.body, response.url)
+    except FetchError as exc:
+        if "OAI-PMH error" in str(exc):
+            raise
+    else:
+        if page.records == 0 and page.token is None and page.complete_size == 0:
+            return page
+    raise FetchError(f"{response.url}: HTTP {response.status}")
+
+
 def harvest_oai(
     client: PoliteClient,
     out: Path,
@@ -115,8 +128,8 @@ def harvest_oai(
         else:
             params = {"verb": "ListRecords", "metadataPrefix": metadata_prefix}
             params.update({k: v for k, v in (("set", set_spec), ("from", date_from), ("until", date_until)) if v})
-        response = client.get(base_url, params)
-        page = parse_page(response.body, response.url)
+        response = client.get(base_url, params, ok=(200, 400, 422))  # some servers send OAI errors as 4xx
+        page = parse_page(response.body, response.url) if response.status == 200 else _error_page(response)
         number = state.pages + 1
         write_atomic(out / page_name(number), response.body)
         state.pages, state.records, state.next = number, state.records + page.records, page.token
