@@ -212,3 +212,9 @@ def test_oai_errors_sent_as_http_400(server: FetchServer, tmp_path: Path) -> Non
     assert_one_line_error(harvest(server, tmp_path / "a"), "OAI-PMH error badArgument")
     server.faults["first"].append((400, {"Content-Type": "text/html"}, b"<html><body>Bad Request</body></html>"))
     assert_one_line_error(harvest(server, tmp_path / "b"), "HTTP 400")
+
+
+def test_a_repeated_resumption_token_stops_the_loop(server: FetchServer, tmp_path: Path) -> None:
+    looped = fixture("oai-page2.xml").replace(b">cs|2002<", b">cs|2001<")
+    server.faults["cs|2001"].append((200, XML, looped))
+    assert_one_line_error(harvest(server, tmp_path / "a"), "same resumption token again")

@@ -130,6 +130,9 @@ def harvest_oai(
             params.update({k: v for k, v in (("set", set_spec), ("from", date_from), ("until", date_until)) if v})
         response = client.get(base_url, params, ok=(200, 400, 422))  # some servers send OAI errors as 4xx
         page = parse_page(response.body, response.url) if response.status == 200 else _error_page(response)
+        if page.token is not None and page.token == state.next:
+            raise FetchError(f"{response.url}: the server answered with the same resumption token again "
+                             "(a paging loop); stopped")
         number = state.pages + 1
         write_atomic(out / page_name(number), response.body)
         state.pages, state.records, state.next = number, state.records + page.records, page.token
