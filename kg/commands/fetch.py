@@ -18,7 +18,7 @@ def _client_arguments(p: argparse.ArgumentParser, delay: float) -> None:
     p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder (created if missing)")
     p.add_argument("--base-url", default=None, metavar="URL", help="endpoint to query instead of the public one")
     p.add_argument("--delay", type=float, default=delay, metavar="S",
-                   help=f"seconds between the starts of two requests (default {delay:g})")
+                   help=f"seconds to wait after a request before the next one (default {delay:g})")
     p.add_argument("--retries", type=int, default=5, metavar="N",
                    help="retries of a request that fails with 429/5xx or a connection error (default 5)")
     p.add_argument("--timeout", type=float, default=60.0, metavar="S", help="connect/read timeout (default 60)")
