@@ -67,7 +67,7 @@ class Response:
 
 
 class PoliteClient:
-    """GET with retries, a pause of ``delay`` seconds from the end of one request to the start of the next, and one-line errors.
+    """GET with retries, one-line errors, and a pause of ``delay`` seconds from the end of one request to the next.
 
     ``retries`` is the number of retries per request (after the first attempt); ``timeout`` is the connect and
     read timeout in seconds.
