@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "kg.commands.stats",
     "kg.commands.neo4j",
     "kg.commands.export",
+    "kg.commands.fetch",
 )
 
 

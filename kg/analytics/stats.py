@@ -7,6 +7,7 @@ from collections import Counter
 import networkx as nx
 
 from kg.analytics.rankings import rank_entities
+from kg.analytics.trends import date_range
 from kg.schema import ENTITY_LABELS, NODE_LABELS, RELATION_TYPES
 
 
@@ -16,7 +17,8 @@ def headline(G: nx.MultiDiGraph, top: int = 10) -> dict:
     Keys: ``nodes``, ``edges``, ``labels`` (count per node label), ``types`` (count per edge type),
     ``components`` (weakly connected: ``count``, ``largest``, ``isolated``, ``sizes`` of the ten
     largest), ``top_used`` (per entity label, the ``top`` entities by USES papers) and
-    ``top_mentioned`` (the ``top`` entities by MENTIONS papers). Lists are ``[name, papers]`` pairs.
+    ``top_mentioned`` (the ``top`` entities by MENTIONS papers), ``dates`` (first and last paper date, papers
+    dated / without a date / with a date lacking the year). Lists are ``[name, papers]`` pairs.
 
     Examples
     --------
@@ -43,6 +45,7 @@ def headline(G: nx.MultiDiGraph, top: int = 10) -> dict:
                        "isolated": sum(1 for n in G if G.degree(n) == 0), "sizes": comps[:10]},
         "top_used": {lab: pairs(rank_entities(G, lab, ("USES",), top)) for lab in ENTITY_LABELS},
         "top_mentioned": pairs(rank_entities(G, None, ("MENTIONS",), top)),
+        "dates": date_range(G),
     }
 
 
@@ -53,6 +56,9 @@ def headline_text(h: dict) -> str:
              "types:  " + ", ".join(f"{k}={v}" for k, v in h["types"].items()),
              f"components: {h['components']['count']} (largest {h['components']['largest']} nodes, "
              f"{h['components']['isolated']} isolated)"]
+    d = h["dates"]
+    lines.append(f"dates: {d['first'] or '-'} to {d['last'] or '-'} ({d['dated']} papers dated, {d['undated']} without "
+                 f"a date, {d['no_month']} with a date lacking the year)")
     for lab, rows in h["top_used"].items():
         lines.append(f"top {lab.lower()}s by papers using them: " + (", ".join(f"{n} ({c})" for n, c in rows) or "-"))
     lines.append("top entities by papers mentioning them: "

@@ -17,7 +17,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "DIR/graph.graphml, DIR/extractions.jsonl and DIR/graph.html.",
     )
     add_input_arguments(p)
-    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder (created if missing)")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--out", type=Path, metavar="DIR", help="output folder (created if missing)")
+    target.add_argument("--update", type=Path, metavar="DIR",
+                        help="like --out DIR, but reuse the extractions of the earlier build in DIR for records whose "
+                        "title and abstract are unchanged: only new or changed records are extracted; same output")
     p.add_argument("--no-html", action="store_true", help="skip graph.html (an older DIR/graph.html is removed)")
     p.add_argument("--neo4j-csv", action="store_true",
                    help="for corpora too large for one in-memory graph: never build the NetworkX graph; write "
@@ -30,12 +34,15 @@ def run(args: argparse.Namespace) -> int:
 
     reporter = make_reporter(args)
     try:
-        summary = run_build(args.inputs, args.out, fmt=args.format, workers=args.workers,
+        summary = run_build(args.inputs, args.update or args.out, fmt=args.format, workers=args.workers,
                             spacy_model=args.spacy_model, html=not args.no_html, progress=progress_enabled(args),
                             neo4j_csv=args.neo4j_csv, reporter=reporter, strict=args.strict,
-                            rules_only=args.rules_only)
+                            rules_only=args.rules_only, update=args.update is not None)
     finally:
         reporter.close()
     if not args.quiet:
         print_summary(summary)
+        if summary.reused is not None:
+            print(f"reused:         {summary.reused} of {summary.records} extractions "
+                  f"({summary.records - summary.reused} records extracted)")
     return 0

@@ -44,6 +44,7 @@ class BuildSummary:
     seconds: dict[str, float] = field(default_factory=dict)
     outputs: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
+    reused: int | None = None        # kg build --update: records whose earlier extraction was reused
 
     def skipped_by_reason(self) -> Counter:
         return Counter(b.reason.split(" (")[0].split(":")[0] for b in self.skipped)
@@ -158,13 +159,15 @@ def run_extract(inputs: list[str], out_file: Path, *, fmt: str | None = None, wo
 def run_build(inputs: list[str], out_dir: Path, *, fmt: str | None = None, workers: int = 1,
               spacy_model: str | None = None, html: bool = True, progress: bool = True,
               neo4j_csv: bool = False, reporter: Reporter | None = None, strict: bool = False,
-              rules_only: bool = False) -> BuildSummary:
+              rules_only: bool = False, update: bool = False) -> BuildSummary:
     """Run every step and write ``graph.json``, ``graph.graphml``, ``extractions.jsonl`` and ``graph.html``.
 
     With ``neo4j_csv`` the graph is never assembled in NetworkX: ``extractions.jsonl`` and the
     ``neo4j-admin`` import files in ``DIR/neo4j-import/`` are written instead (``kg.pipeline.neo4j_csv``).
     Build outputs this run does not write (``graph.html`` with ``html=False``) are removed, so the folder
     never mixes two builds; ``summary.removed`` lists them.
+    With ``update`` the extractions of the earlier build in ``out_dir`` are reused for records whose text is
+    unchanged (``kg.pipeline.reuse``); the outputs are the same bytes as without it.
     """
     from kg.pipeline.write import discard, prepare_output_dir
 
@@ -176,7 +179,7 @@ def run_build(inputs: list[str], out_dir: Path, *, fmt: str | None = None, worke
     try:
         written = _build_steps(inputs, out_dir, summary, stats, stages, fmt=fmt, workers=workers,
                                spacy_model=spacy_model, html=html, progress=progress, neo4j_csv=neo4j_csv,
-                               strict=strict, rules_only=rules_only)
+                               strict=strict, rules_only=rules_only, update=update)
     except OSError as exc:
         discard(written + [out_dir / n for n in ("graph.json", "graph.graphml", "graph.html")])
         raise _write_errors(exc, out_dir) from None
@@ -193,16 +196,20 @@ def run_build(inputs: list[str], out_dir: Path, *, fmt: str | None = None, worke
 
 def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats: ReadStats, stages: Stages, *,
                  fmt: str | None, workers: int, spacy_model: str | None, html: bool, progress: bool,
-                 neo4j_csv: bool, strict: bool, rules_only: bool = False) -> list[Path]:
+                 neo4j_csv: bool, strict: bool, rules_only: bool = False, update: bool = False) -> list[Path]:
     """The steps of ``run_build``; returns the files written (already moved into place)."""
     from kg.nlp.pipeline import build_nlp
     from kg.pipeline.extract import extract_records
     from kg.pipeline.graph import build_graph
     from kg.pipeline.resolve import resolve
+    from kg.pipeline.reuse import Reuse, write_build_state
     from kg.pipeline.store import ExtractionStore, ExtractionWriter, PaperRef
     from kg.pipeline.write import commit, remove_stale, tmp_path, write_graph_files
 
     extractions_path = out_dir / "extractions.jsonl"
+    reuse = Reuse.open(out_dir, spacy_model, rules_only) if update else None
+    if reuse is not None and reuse.note:
+        log.warning("%s", reuse.note)
     stages.start("load")
     t0 = time.perf_counter()
     nlp = build_nlp(spacy_model)
@@ -215,13 +222,17 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
     refs: list[PaperRef] = []        # paper metadata + line offset; the extractions themselves stay on disk
     with open(tmp_path(extractions_path), "wb") as fh:
         writer = ExtractionWriter(fh)
-        records = TimedIterator(iter_inputs(inputs, fmt, stats))
+        stream = iter_inputs(inputs, fmt, stats)
+        records = TimedIterator(reuse.wrap(stream) if reuse is not None else stream)
         for ex in extract_records(_progress(records, enabled=progress, desc="extract"), nlp, n_process=workers,
                                   failures=summary.skipped, spacy_model=spacy_model, rules_only=rules_only):
             refs.append(writer.write(ex))
     summary.seconds["read"] = records.seconds
     summary.seconds["extract"] = time.perf_counter() - t0 - records.seconds
     summary.records = len(refs)
+    if reuse is not None:
+        summary.reused = reuse.reused
+        reuse.close()
     _finish_reading(stats, summary.skipped, strict=strict)
     if not refs:
         what = f"{len(stats.skipped) + len(summary.skipped)} records and {len(stats.skipped_files)} files skipped"
@@ -251,6 +262,7 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
         written = [extractions_path, *stream_neo4j_csv(res, out_dir / "neo4j-import", edge_counts=summary.edges)]
         store.close()
         commit([extractions_path])
+        write_build_state(out_dir, spacy_model, rules_only)
         summary.removed = remove_stale(out_dir, written)
         summary.seconds["graph+write"] = time.perf_counter() - t0
         summary.papers = len(res.papers)
@@ -271,6 +283,7 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
     t0 = time.perf_counter()
     written = [extractions_path, *write_graph_files(G, out_dir, html=html)]
     commit(written)
+    write_build_state(out_dir, spacy_model, rules_only)
     summary.removed = remove_stale(out_dir, written)
     summary.seconds["write"] = time.perf_counter() - t0
     stages.done()
