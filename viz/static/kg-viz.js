@@ -513,10 +513,13 @@
     drawLabels(ctx, only);
   });
 
-  /** Fit every visible node in the window, leaving room for the labels (and no more than 1.6x zoom). */
-  function fitView() {
-    var ids = data.nodes.filter(function (n) { return !nodeHidden[n.id]; }).map(function (n) { return n.id; });
-    if (!ids.length) { return; }
+  /**
+   * Frame the nodes `ids` in the window with room for their labels (and, when given, `extraRight`
+   * pixels covered on the right, e.g. by the panel), zooming in no further than `maxScale`.
+   * Returns the scale; animates when `animate`.
+   */
+  function frame(ids, extraRight, maxScale, animate) {
+    if (!ids.length) { return network.getScale(); }
     var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
     ids.forEach(function (id) {
       var b = network.body.nodes[id], r = b.options.size || 8;
@@ -525,14 +528,21 @@
     });
     var W = container.clientWidth, H = container.clientHeight;
     var right = layout.labelSide === "right";
-    var left = data.nodes.some(function (n) { return n.kg.side === "left"; });
-    var padL = left ? 170 : right ? 16 : 70, padR = right ? 170 : 70, padT = 16, padB = right ? 16 : 30;
+    var left = ids.some(function (id) { return byId[id].kg.side === "left"; });
+    var padL = left ? 170 : right ? 16 : 70, padR = (right ? 170 : 70) + extraRight, padT = 16, padB = right ? 16 : 30;
     var availW = Math.max(50, W - padL - padR), availH = Math.max(50, H - padT - padB);
-    var scale = Math.min(availW / Math.max(1, maxX - minX), availH / Math.max(1, maxY - minY), 1.6);
+    var scale = Math.min(availW / Math.max(1, maxX - minX), availH / Math.max(1, maxY - minY), maxScale);
     var cx = (minX + maxX) / 2 - (padL + availW / 2 - W / 2) / scale;
     var cy = (minY + maxY) / 2 - (padT + availH / 2 - H / 2) / scale;
-    network.moveTo({ position: { x: cx, y: cy }, scale: scale, animation: false });
-    view.fitScale = scale;
+    network.moveTo({ position: { x: cx, y: cy }, scale: scale,
+                     animation: animate ? { duration: 350, easingFunction: "easeInOutQuad" } : false });
+    return scale;
+  }
+
+  /** Fit every visible node in the window once the layout has settled; labels count from this zoom. */
+  function fitView() {
+    var ids = data.nodes.filter(function (n) { return !nodeHidden[n.id]; }).map(function (n) { return n.id; });
+    view.fitScale = frame(ids, 0, 1.6, false);
   }
 
   function selectNode(id) {
@@ -540,11 +550,11 @@
     if (nodes.get(id).hidden) { return false; }
     network.selectNodes([id]);
     highlightNode(id);
-    view.animating = true;
-    // Frame the whole neighbourhood, without zooming in further than 1.5x on a small one.
-    network.fit({ nodes: [id].concat(network.getConnectedNodes(id)), maxZoomLevel: 1.5,
-                  animation: { duration: 350, easingFunction: "easeInOutQuad" } });
     nodeDetails(id);
+    view.animating = true;
+    // Frame the whole neighbourhood beside the panel, without zooming in further than 1.5x on a small one.
+    var near = [id].concat(network.getConnectedNodes(id)).filter(function (n) { return !nodeHidden[n]; });
+    frame(near, panel.hidden ? 0 : panel.offsetWidth + 16, Math.max(1.5, view.fitScale || 0), true);
     return true;
   }
 
