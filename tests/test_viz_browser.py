@@ -363,3 +363,39 @@ def test_seeds_views_are_readable(seeds_views, browser, name):
             assert ink(page.screenshot(clip=clip)) > 0.03, f"no text where the label {lab['text']!r} should be"
     finally:
         context.close()
+
+
+def test_clicking_a_paper_opens_its_card_with_the_evidence(tmp_path, open_page):
+    """The panel shows what kg.analytics.paper_card says: each section's objects and evidence sentences."""
+    from kg.analytics.paper_card import paper_card
+
+    G = small_graph()
+    write_graph_html(G, tmp_path / "g.html")
+    o = open_page(tmp_path / "g.html")
+    page = o.page
+    assert page.locator("#kg-panel").is_hidden()
+    p = page.evaluate("kg.nodePagePosition('2401.00001')")
+    page.mouse.click(p["x"], p["y"])
+    panel = page.locator("#kg-panel")
+    panel.wait_for(state="visible", timeout=5000)
+    assert panel.locator("h3").inner_text() == "MathStar: scaling small models for grade-school math"
+    card = paper_card(G, "2401.00001")
+    titles = {"INTRODUCES": "Introduces", "USES": "Uses", "OUTPERFORMS": "Beats", "EXTENDS": "Extends"}
+    for section, title in titles.items():
+        rows = card["sections"][section]
+        heading = panel.locator(f"h4[data-section={section}]")
+        assert heading.inner_text() == f"{title} ({len(rows)})"
+        items = heading.locator("xpath=following-sibling::ul[1]/li")
+        assert items.count() == len(rows) == 1
+        assert items.locator("blockquote").all_inner_texts() == [r["evidence"] for r in rows]
+        assert rows[0]["object"] in items.first.inner_text()
+    assert OUTPERFORMS_EVIDENCE in panel.inner_text()
+    assert "MathStar → GPT-4" in panel.locator("h4[data-section=OUTPERFORMS] + ul").inner_text()
+    # an object of the card is a link into the graph
+    panel.locator("h4[data-section=USES] + ul button.kg-ref").click()
+    page.wait_for_function("() => !window.kgView.animating")
+    assert page.locator("#kg-details h3").inner_text() == "GSM8K"
+    assert page.evaluate("kg.network.getSelectedNodes()") == ["ent:gsm8k"]
+    page.locator("#kg-panel-close").click()
+    assert panel.is_hidden()
+    assert o.errors == []

@@ -233,8 +233,8 @@ def _best_limit(blocks: list[Block]) -> tuple[float, float]:
         limit = tallest * (total / tallest) ** (i / steps)
         placed = _pack(blocks, limit, 0.0)
         columns = len({x for x, _, _ in placed})
-        width = max(x + w for x, _, (w, _, _) in placed)
-        height = max(y + h for _, y, (_, h, _) in placed)
+        width = max(1.0, max(x + w for x, _, (w, _, _) in placed))
+        height = max(1.0, max(y + h for _, y, (_, h, _) in placed))
         room = VIEW_W - 2 * LABEL_ROOM - (columns - 1) * PACK_ROOM
         zoom = min(room / width if room > 0 else 0.0, (VIEW_H - 32) / height)
         if zoom > best[1] + 1e-9:
@@ -253,6 +253,8 @@ def layered_layout(H: nx.MultiDiGraph, score: dict[str, float]) -> dict[str, tup
     >>> pos = layered_layout(H, {})
     >>> pos["qlora"][0] < pos["lora"][0] < pos["adapters"][0], pos["x"][0] < pos["y"][0]
     (True, True)
+    >>> layered_layout(nx.MultiDiGraph([("lone", "lone")]), {})
+    {'lone': (0.0, 0.0)}
     """
     D = nx.DiGraph()
     D.add_nodes_from(sorted(H.nodes, key=str))
