@@ -221,7 +221,8 @@ def test_seeds_view_loads_and_is_screenshotted(seeds_build, seeds_graph_path, op
     assert o.errors == [] and o.foreign_requests() == []
     v = o.view
     assert (v["nodes"], v["edges"]) == (expected["nodes"], expected["edges"])
-    assert (v["drawnNodes"], v["drawnEdges"]) == (expected["nodes"], expected["edges"])
+    mentions = expected["edges_by_type"].get("MENTIONS", 0)
+    assert (v["drawnNodes"], v["drawnEdges"]) == (expected["nodes"], expected["edges"] - mentions)  # MENTIONS hidden
     if expected["cut_nodes"]:
         assert o.page.locator("#kg-left-out summary").inner_text().startswith(f"Left out: {expected['cut_nodes']:,}")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -399,3 +400,41 @@ def test_clicking_a_paper_opens_its_card_with_the_evidence(tmp_path, open_page):
     page.locator("#kg-panel-close").click()
     assert panel.is_hidden()
     assert o.errors == []
+
+
+@pytest.mark.slow
+def test_zooming_in_and_hovering_reveal_more_labels(seeds_views, browser):
+    """At overview zoom only the first labels are drawn; zoom in and more fit, hover a node and it is named."""
+    path, stats = seeds_views["focus-dpo"]
+    context = browser.new_context(viewport=READ_VIEWPORT)
+    try:
+        page = context.new_page()
+        page.goto(path.resolve().as_uri())
+        page.wait_for_function(READY, timeout=60_000, polling=50)
+        overview = {lab["id"] for lab in page.evaluate("kgView.labels")}
+        unlabelled = page.evaluate("kg.nodes.getIds()")
+        unlabelled = sorted(set(unlabelled) - overview)
+        assert unlabelled, "every node labelled at overview: nothing to reveal"
+        target = unlabelled[0]
+        p = page.evaluate(f"kg.nodePagePosition({target!r})")
+        hover(page, p["x"], p["y"])
+        page.wait_for_function(f"() => kgView.labels.some(l => l.id === {target!r})", timeout=5000)
+        corner = page.evaluate("(() => { const r = document.getElementById('kg-network').getBoundingClientRect();"
+                               " return {x: r.right - 4, y: r.top + 4}; })()")
+        hover(page, corner["x"], corner["y"])  # an empty spot: the hover ends
+        page.wait_for_function(f"() => !kgView.labels.some(l => l.id === {target!r})", timeout=5000)
+        before = page.evaluate(GEOMETRY)
+        page.evaluate(f"kg.network.moveTo({{position: kg.network.getPositions([{target!r}])[{target!r}],"
+                      " scale: kg.network.getScale() * 3, animation: false})")
+        page.wait_for_timeout(100)
+        after = page.evaluate(GEOMETRY)
+        zoomed = after["labels"]
+
+        def share(geo: dict) -> float:
+            on = [n for n in geo["nodes"] if 0 <= n["x"] <= geo["width"] and 0 <= n["y"] <= geo["height"]]
+            return len({lab["id"] for lab in geo["labels"]} & {n["id"] for n in on}) / len(on)
+
+        assert share(after) > share(before) and target in {lab["id"] for lab in zoomed}
+        assert max(lab["h"] for lab in zoomed) <= LABEL_CAP_PX  # the labels did not grow with the zoom
+    finally:
+        context.close()

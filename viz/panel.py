@@ -21,7 +21,6 @@ def _row(row: dict, paper_title: str, *, evidence: bool = True) -> dict:
     if evidence:
         out["evidence"] = row["evidence"] or None
         out["confidence"] = round(float(row["confidence"]), 4) if row["confidence"] is not None else None
-        out["rule"] = row["rule"] or None
     return out
 
 

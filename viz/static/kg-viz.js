@@ -334,8 +334,13 @@
     hovercard.style.top = y + "px";
   }
   function hideHover() { hovercard.hidden = true; clear(hovercard); }
-  network.on("hoverNode", function (p) { hovered = p.node; network.redraw(); showHover(nodeCard(p.node), p.pointer.DOM); });
-  network.on("blurNode", function () { hovered = null; network.redraw(); });
+  // The hovered node is labelled first; "_requestRedraw" batches the redraw into vis-network's next frame.
+  network.on("hoverNode", function (p) {
+    hovered = p.node;
+    network.body.emitter.emit("_requestRedraw");
+    showHover(nodeCard(p.node), p.pointer.DOM);
+  });
+  network.on("blurNode", function () { hovered = null; network.body.emitter.emit("_requestRedraw"); });
   network.on("hoverEdge", function (p) { if (edgeById[p.edge]) { showHover(edgeCard(p.edge), p.pointer.DOM); } });
   network.on("blurNode", hideHover);
   network.on("blurEdge", hideHover);
@@ -475,6 +480,8 @@
       seen[id] = true;
       var body = network.body.nodes[id];
       if (!body) { return; }
+      var p = network.canvasToDOM({ x: body.x, y: body.y });
+      if (!forced && (p.x < -400 || p.x > W + 400 || p.y < -40 || p.y > H + 40)) { return; }  // far off screen
       var font = labelFont(id);
       ctx.font = font;
       var text = byId[id].kg.short;
@@ -483,7 +490,6 @@
       if (w === undefined) { w = labelWidth[key] = Math.ceil(ctx.measureText(text).width); }
       var fontPx = id === meta.focus ? FOCUS_FONT : LABEL_FONT;
       var h = Math.ceil(fontPx * 1.3);
-      var p = network.canvasToDOM({ x: body.x, y: body.y });
       var r = (body.options.size || 8) * scale;
       var side = byId[id].kg.side || layout.labelSide;
       var b = side === "right" ? { x: p.x + r + LABEL_GAP, y: p.y - h / 2, w: w, h: h }
