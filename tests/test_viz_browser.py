@@ -196,6 +196,8 @@ def test_hostile_titles_execute_nothing_and_show_as_text(tmp_path, open_page, by
     assert details.locator("h3").inner_text() == HOSTILE_SCRIPT
     assert HOSTILE_IMG in details.inner_text()  # sources and date, as text
     assert details.locator("a").count() == 0  # a javascript: URL is never made a link
+    # the paper panel quotes the hostile evidence as text
+    assert details.locator("h4[data-section=EXTENDS] + ul blockquote").inner_text() == HOSTILE_IMG + HOSTILE_SCRIPT
 
     page.wait_for_function("() => !window.kgView.animating")  # the view has finished moving to the node
     e = page.evaluate("kg.edges.get({filter: x => x.kg.type === 'EXTENDS' && x.from === 'ent:hostile'})[0]")

@@ -364,8 +364,19 @@
     network.unselectAll();
     network.redraw();
   }
+  /** The node and its neighbours through shown edges (a neighbour by a hidden MENTIONS edge stays veiled). */
+  function neighbourhood(id) {
+    var ids = [id], seen = {};
+    seen[id] = true;
+    network.getConnectedEdges(id).forEach(function (eid) {
+      if (edgeHidden[eid]) { return; }
+      var e = edgeById[eid], other = e.from === id ? e.to : e.from;
+      if (!seen[other] && !nodeHidden[other]) { seen[other] = true; ids.push(other); }
+    });
+    return ids;
+  }
   function highlightNode(id) {
-    highlight([id].concat(network.getConnectedNodes(id)), network.getConnectedEdges(id));
+    highlight(neighbourhood(id), network.getConnectedEdges(id));
   }
 
   function drawShape(ctx, shape, x, y, r) {
@@ -559,7 +570,7 @@
     nodeDetails(id);
     view.animating = true;
     // Frame the whole neighbourhood beside the panel, without zooming in further than 1.5x on a small one.
-    var near = [id].concat(network.getConnectedNodes(id)).filter(function (n) { return !nodeHidden[n]; });
+    var near = neighbourhood(id);
     frame(near, panel.hidden ? 0 : panel.offsetWidth + 16, Math.max(1.5, view.fitScale || 0), true);
     return true;
   }
