@@ -115,7 +115,7 @@ def radial_layout(
     """Rings around ``focus``: ring ``k`` holds the nodes ``k`` hops away, grouped under their parent.
 
     Each node's parent is its most important neighbour one ring in; a node gets an angular wedge
-    proportional to the leaves below it, and each ring is then spread so neighbours on it stay at least
+    proportional to the leaves below it (their square root on the first ring), and each ring is then spread so neighbours on it stay at least
     ``ARC_GAP`` apart. Rings are evenly spaced (ring ``k`` at ``k`` times the first radius), the first
     radius large enough for the most crowded ring.
 
@@ -135,16 +135,22 @@ def radial_layout(
         inner = [m for m in U.neighbors(n) if distance.get(m) == distance[n] - 1]
         parent = min(inner, key=lambda m: _rank_key(score, m))
         children[parent].append(n)
-    leaves: dict[str, int] = {}
+    leaves: dict[str, float] = {}
     for n in reversed(nodes):  # outer rings first
         leaves[n] = max(1, sum(leaves[c] for c in children[n]))
+    # A wedge is shared among siblings by leaves, except on the first ring, where the square root keeps
+    # one big neighbour from pushing all the others into one arc.
+    weight = dict(leaves)
+    for c in children[focus]:
+        weight[c] = math.sqrt(leaves[c])
     angle: dict[str, float] = {focus: 0.0}
     stack = [(focus, -math.pi / 2, 1.5 * math.pi)]
     while stack:
         node, start, end = stack.pop()
+        total = sum(weight[c] for c in children[node])
         at = start
         for c in children[node]:
-            width = (end - start) * leaves[c] / leaves[node]
+            width = (end - start) * weight[c] / total
             angle[c] = at + width / 2
             stack.append((c, at, at + width))
             at += width
