@@ -87,15 +87,19 @@ def _rank_key(score: dict, node: str) -> tuple[float, str]:
     return (-score.get(node, 0.0), str(node))
 
 
-def _spread(angles: list[float], gap: float) -> list[float]:
-    """Move sorted ``angles`` as little as possible (least squares) so consecutive ones are ``gap`` apart.
+def _spread(angles: list[float], gap: float, span: float = math.inf) -> list[float]:
+    """Move sorted ``angles`` as little as possible (least squares) so consecutive ones are ``gap`` apart
+    and the last is at most ``span - gap`` after the first (on a circle, ``span`` is a full turn).
 
-    Pool-adjacent-violators on ``angles[i] - i * gap``, which must be non-decreasing.
+    Pool-adjacent-violators on ``angles[i] - i * gap``, which must be non-decreasing; the result is then
+    clamped (a monotone map) into a window that keeps the ends apart.
 
     Examples
     --------
     >>> [round(a, 2) for a in _spread([0.0, 0.0, 0.0], 1.0)]
     [-1.0, 0.0, 1.0]
+    >>> [round(a, 2) for a in _spread([0.0, 5.0, 5.0, 5.0], 1.0, span=6.0)]
+    [1.0, 4.0, 5.0, 6.0]
     """
     shifted = [a - i * gap for i, a in enumerate(angles)]
     blocks: list[list[float]] = []  # [mean, count]
@@ -106,6 +110,11 @@ def _spread(angles: list[float], gap: float) -> list[float]:
             m1, c1 = blocks.pop()
             blocks.append([(m1 * c1 + m2 * c2) / (c1 + c2), c1 + c2])
     fitted = [m for m, c in blocks for _ in range(c)]
+    room = span - len(angles) * gap
+    if fitted and fitted[-1] - fitted[0] > room:
+        middle = sum(fitted) / len(fitted)
+        lo = min(max(middle - room / 2, fitted[0]), fitted[-1] - room)
+        fitted = [min(max(f, lo), lo + room) for f in fitted]
     return [f + i * gap for i, f in enumerate(fitted)]
 
 
@@ -176,7 +185,7 @@ def radial_layout(
                 a += 2 * math.pi
             unwrapped.append(a)
             last = a
-        for n, a in zip(order, _spread(unwrapped, gap)):
+        for n, a in zip(order, _spread(unwrapped, gap, 2 * math.pi)):
             pos[n] = (round(RADIAL_STRETCH * radius * math.cos(a), 3), round(radius * math.sin(a), 3))
     return pos
 
