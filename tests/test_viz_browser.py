@@ -254,9 +254,10 @@ LABEL_CAP_PX = 20
 #: Visible labels may overlap by less than this share of the smaller one's area, pairwise.
 MAX_OVERLAP = 0.05
 
-#: name -> (kg viz options, readable-view expectations)
+#: name -> kg viz options of the views that must read at a glance
 SEEDS_VIEWS = {
     "focus-dpo": dict(focus="DPO", depth=2),
+    "focus-gsm8k": dict(focus="GSM8K", depth=2),
     "lineage-extends": dict(relations=["EXTENDS"]),
     "beats-outperforms": dict(relations=["OUTPERFORMS"]),
 }
