@@ -42,6 +42,7 @@ def _reading(layout_kind: str, relations: list[str] | None) -> str:
 
 def _page_meta(view: View, layout) -> dict:
     """Everything the page script needs besides nodes and edges: legend, layout, label policy, words."""
+    from kg.analytics.paper_card import SECTIONS
     from viz.labels import overview_count
     from viz.style import hidden_by_default, viz_words
 
@@ -53,6 +54,7 @@ def _page_meta(view: View, layout) -> dict:
         hidden=hidden_by_default(view.stats.get("relations")),
         reading=_reading(layout.kind, view.stats.get("relations")),
         sections=viz_words()["panel_sections"],
+        section_order=list(SECTIONS),
         focus=view.focus,
     )
     return meta

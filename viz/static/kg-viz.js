@@ -242,8 +242,9 @@
     var card = cards[id];
     if (!card) { return null; }
     var box = el("div", { className: "kg-paper-panel", "data-id": id });
-    Object.keys(card.sections).forEach(function (type) {
-      var rows = card.sections[type];
+    // The page's JSON has sorted keys: the order of the sections comes from meta.section_order.
+    (meta.section_order || Object.keys(card.sections)).forEach(function (type) {
+      var rows = card.sections[type] || [];
       box.appendChild(el("h4", { "data-section": type, text: (sectionTitles[type] || type) + " (" + rows.length + ")" }));
       if (!rows.length) { box.appendChild(el("p", { className: "kg-muted kg-note", text: "none" })); return; }
       if (type === "MENTIONS") {
@@ -562,16 +563,32 @@
     view.fitScale = frame(ids, 0, 1.6, false);
   }
 
+  /** Frame the neighbourhood of `id` beside the panel (no closer than 1.5x); with `onlyIfHidden`, only
+   *  when part of it is behind the panel or outside the window, so a click does not move a view that
+   *  already shows everything. */
+  function frameNeighbourhood(id, onlyIfHidden) {
+    var near = neighbourhood(id);
+    var covered = panel.hidden ? 0 : panel.offsetWidth + 16;
+    if (onlyIfHidden) {
+      var W = container.clientWidth - covered, H = container.clientHeight;
+      var pos = network.getPositions(near);
+      var hidden = near.some(function (n) {
+        var d = network.canvasToDOM(pos[n]);
+        return d.x < 0 || d.y < 0 || d.x > W || d.y > H;
+      });
+      if (!hidden) { return; }
+    }
+    view.animating = true;
+    frame(near, covered, Math.max(1.5, view.fitScale || 0), true);
+  }
+
   function selectNode(id) {
     if (!byId[id]) { return false; }
     if (nodes.get(id).hidden) { return false; }
     network.selectNodes([id]);
     highlightNode(id);
     nodeDetails(id);
-    view.animating = true;
-    // Frame the whole neighbourhood beside the panel, without zooming in further than 1.5x on a small one.
-    var near = neighbourhood(id);
-    frame(near, panel.hidden ? 0 : panel.offsetWidth + 16, Math.max(1.5, view.fitScale || 0), true);
+    frameNeighbourhood(id, false);
     return true;
   }
 
@@ -579,6 +596,7 @@
     if (p.nodes.length) {
       highlightNode(p.nodes[0]);
       nodeDetails(p.nodes[0]);
+      frameNeighbourhood(p.nodes[0], true);
     } else if (p.edges.length && edgeById[p.edges[0]]) {
       var e = edgeById[p.edges[0]];
       highlight([e.from, e.to], [e.id]);
