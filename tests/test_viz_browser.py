@@ -394,6 +394,8 @@ def test_clicking_a_paper_opens_its_card_with_the_evidence(tmp_path, open_page):
         assert items.locator("blockquote").all_inner_texts() == [r["evidence"] for r in rows]
         assert rows[0]["object"] in items.first.inner_text()
     assert OUTPERFORMS_EVIDENCE in panel.inner_text()
+    sections = panel.locator(".kg-paper-panel > h4").evaluate_all("hs => hs.map(h => h.dataset.section)")
+    assert sections == ["INTRODUCES", "USES", "OUTPERFORMS", "EXTENDS", "MENTIONS", "later"]
     assert "MathStar → GPT-4" in panel.locator("h4[data-section=OUTPERFORMS] + ul").inner_text()
     # an object of the card is a link into the graph
     panel.locator("h4[data-section=USES] + ul button.kg-ref").click()
