@@ -306,3 +306,15 @@ def test_paper_cards_match_paper_card_one_by_one():
     papers = sorted(n for n, d in G.nodes(data=True) if d["label"] == "Paper")
     batch = paper_cards(G, papers)
     assert all(batch[p] == paper_card(G, p) for p in papers)
+
+
+@pytest.mark.parametrize("options", [dict(relations=["EXTENDS"]), dict(focus="ent:model-00000", depth=2)],
+                         ids=["layered", "radial"])
+def test_fixed_layouts_are_deterministic(options):
+    G = synthetic_graph(500, seed=9)
+    shuffled = nx.MultiDiGraph()
+    shuffled.add_nodes_from(sorted(G.nodes(data=True), reverse=True))
+    shuffled.add_edges_from(sorted(G.edges(keys=True, data=True), key=lambda e: (str(e[1]), str(e[0])), reverse=True))
+    a, _ = render_graph_html(G, **options)
+    b, _ = render_graph_html(shuffled, **options)
+    assert a == b
