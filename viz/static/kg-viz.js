@@ -347,6 +347,11 @@
   network.on("blurEdge", hideHover);
   network.on("dragStart", hideHover);
   network.on("zoom", hideHover);
+  // Until the reader moves the view, a resized window is fitted again.
+  var userMoved = false;
+  network.on("dragStart", function () { userMoved = true; });
+  network.on("zoom", function () { userMoved = true; });
+  network.on("resize", function () { if (view.ready && !userMoved && !spotlight) { fitView(); } });
   network.on("animationFinished", function () { view.animating = false; });
 
   // ---- neighbourhood highlight ------------------------------------------------------------
