@@ -33,6 +33,8 @@ FOCUS_LABEL = 40
 ARC_STEP = 0.2
 #: Node radius range in pixels at zoom 1: force views (bigger hubs) and fixed layouts (rows are tight).
 FORCE_SIZES, FIXED_SIZES = (7.0, 40.0), (5.0, 13.0)
+#: The focus node is drawn at least this big, so the page's subject stands out whatever its PageRank.
+FOCUS_SIZE = 16.0
 #: Edge width factor and opacity at confidence 0 and 1 (unknown confidence counts as 1).
 WIDTH_RANGE, OPACITY_RANGE = (0.6, 1.4), (0.35, 1.0)
 
@@ -233,7 +235,7 @@ def build_network(
                 "hover": {"background": style.color, "border": "#111111"},
             },
             borderWidth=4 if is_focus else 1,
-            size=sizes[node_id],
+            size=max(sizes[node_id], FOCUS_SIZE) if is_focus else sizes[node_id],
             kg=card,
             **extra,
         )
