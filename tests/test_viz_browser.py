@@ -2,8 +2,14 @@
 
 Checks that a page loads offline with no console errors, draws exactly the view's nodes and edges,
 that search finds an entity through an alias, that hover cards show the evidence, that the filters
-hide what they say, and that markup in titles/names executes nothing and is shown as text. The seeds
-view (``kg build ../shared/seeds``) is opened too and a screenshot kept in test-artifacts/.
+hide what they say (MENTIONS start hidden, one click shows them), that clicking a paper opens its card,
+and that markup in titles/names executes nothing and is shown as text. The seeds view
+(``kg build ../shared/seeds``) is opened too and a screenshot kept in test-artifacts/.
+
+The pages must also read at a glance: the focus (DPO, GSM8K), lineage (EXTENDS) and who-beats-whom
+(OUTPERFORMS) views of the seeds graph are measured after they settle at 1600x900 (node positions, the
+canvas scale, the label boxes the page drew, and the pixels inside them), with a screenshot of each in
+test-artifacts/.
 
 Needs /usr/bin/chromium (``apt-get install chromium``); without it these tests FAIL, unless
 ``KG_SKIP_BROWSER=1`` is set, which skips them.

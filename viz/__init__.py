@@ -140,9 +140,11 @@ def write_graph_html(
     """Write an interactive, self-contained HTML view of ``G`` to ``path`` and return the view's stats.
 
     The page inlines vis-network (from pyvis) and loads nothing, so it opens offline; it has a legend
-    with label/relation filters, a search box (names, aliases, titles, ids), neighbourhood highlight on
-    click and hover cards with the evidence of each edge. The same graph and options always give a
-    byte-identical file.
+    with label/relation filters (MENTIONS hidden until shown), a search box (names, aliases, titles,
+    ids), neighbourhood highlight and a paper's card on click, and hover cards with the evidence of each
+    edge. Relation views of EXTENDS/OUTPERFORMS are layered left to right and focus views radial
+    (:mod:`viz.layout`); labels are drawn at a fixed size without overlaps (:mod:`viz.labels`). The same
+    graph and options always give a byte-identical file.
 
     Parameters
     ----------
@@ -167,7 +169,8 @@ def write_graph_html(
     -------
     dict
         ``nodes``/``edges`` drawn, ``graph_nodes``/``graph_edges``, ``cut_nodes``/``cut_edges`` (left
-        out by the cap), ``nodes_by_label``, ``edges_by_type`` and the options used.
+        out by the cap), ``nodes_by_label``, ``edges_by_type``, the options used and the ``layout``
+        (``force``, ``radial`` or ``layered``).
 
     Raises
     ------
