@@ -2,8 +2,14 @@
 
 Checks that a page loads offline with no console errors, draws exactly the view's nodes and edges,
 that search finds an entity through an alias, that hover cards show the evidence, that the filters
-hide what they say, and that markup in titles/names executes nothing and is shown as text. The seeds
-view (``kg build ../shared/seeds``) is opened too and a screenshot kept in test-artifacts/.
+hide what they say (MENTIONS start hidden, one click shows them), that clicking a paper opens its card,
+and that markup in titles/names executes nothing and is shown as text. The seeds view
+(``kg build ../shared/seeds``) is opened too and a screenshot kept in test-artifacts/.
+
+The pages must also read at a glance: the focus (DPO, GSM8K), lineage (EXTENDS) and who-beats-whom
+(OUTPERFORMS) views of the seeds graph are measured after they settle at 1600x900 (node positions, the
+canvas scale, the label boxes the page drew, and the pixels inside them), with a screenshot of each in
+test-artifacts/.
 
 Needs /usr/bin/chromium (``apt-get install chromium``); without it these tests FAIL, unless
 ``KG_SKIP_BROWSER=1`` is set, which skips them.
@@ -99,10 +105,21 @@ def test_page_loads_offline_and_draws_the_view(tmp_path, open_page):
     v = o.view
     assert (v["nodes"], v["edges"]) == (stats["nodes"], stats["edges"]) == (7, 12)
     assert (v["dataNodes"], v["dataEdges"]) == (7, 12)
-    assert (v["drawnNodes"], v["drawnEdges"]) == (7, 12)
+    assert (v["drawnNodes"], v["drawnEdges"]) == (7, 6)  # the 6 MENTIONS edges start hidden
     assert o.page.locator("#kg-legend-labels input").count() == 4
     assert o.page.locator("#kg-legend-relations input").count() == 5
     assert o.page.evaluate("kg.network.physics.physicsEnabled") is False  # stabilised, then stopped
+    # one click shows the MENTIONS edges, another hides them again
+    button = o.page.locator("#kg-show-hidden")
+    assert button.inner_text() == "Show MENTIONS edges (6)"
+    assert o.page.is_checked("#kg-legend-relations input[value=MENTIONS]") is False
+    button.click()
+    assert o.page.evaluate("[kgView.visibleNodes, kgView.visibleEdges]") == [7, 12]
+    assert o.page.evaluate("kg.network.body.edgeIndices.length") == 12
+    assert button.inner_text() == "Hide MENTIONS edges (6)"
+    assert o.page.is_checked("#kg-legend-relations input[value=MENTIONS]") is True
+    button.click()
+    assert o.page.evaluate("kgView.visibleEdges") == 6
 
 
 def test_search_finds_an_entity_through_an_alias_and_highlights_its_neighbourhood(tmp_path, open_page):
@@ -117,7 +134,8 @@ def test_search_finds_an_entity_through_an_alias_and_highlights_its_neighbourhoo
     assert o.page.locator("#kg-details h3").inner_text() == "GSM8K"
     neighbours = set(nx.all_neighbors(G, "ent:gsm8k"))
     o.page.wait_for_function("() => window.kgView.highlighted !== null")
-    assert o.page.evaluate("window.kgView.highlighted") == {"nodes": 1 + len(neighbours), "edges": G.degree("ent:gsm8k")}
+    shown_edges = sum(1 for *_, d in G.in_edges("ent:gsm8k", data=True) if d["type"] != "MENTIONS")  # MENTIONS hidden
+    assert o.page.evaluate("window.kgView.highlighted") == {"nodes": 1 + len(neighbours), "edges": shown_edges}
     assert o.page.evaluate("kg.network.getSelectedNodes()") == ["ent:gsm8k"]
     assert o.page.evaluate("kg.search('ms-7b')") == ["ent:mathstar"]
     assert o.errors == []
@@ -150,6 +168,9 @@ def test_filters_hide_labels_and_relations(tmp_path, open_page):
     write_graph_html(small_graph(), tmp_path / "g.html")
     o = open_page(tmp_path / "g.html")
     page = o.page
+    assert page.evaluate("[kgView.visibleNodes, kgView.visibleEdges]") == [7, 6]  # MENTIONS hidden by default
+    page.check("#kg-legend-relations input[value=MENTIONS]")
+    assert page.evaluate("[kgView.visibleNodes, kgView.visibleEdges]") == [7, 12]
     page.uncheck("#kg-legend-relations input[value=MENTIONS]")
     assert page.evaluate("[kgView.visibleNodes, kgView.visibleEdges]") == [7, 6]
     page.uncheck("#kg-legend-labels input[value=Paper]")
@@ -181,6 +202,8 @@ def test_hostile_titles_execute_nothing_and_show_as_text(tmp_path, open_page, by
     assert details.locator("h3").inner_text() == HOSTILE_SCRIPT
     assert HOSTILE_IMG in details.inner_text()  # sources and date, as text
     assert details.locator("a").count() == 0  # a javascript: URL is never made a link
+    # the paper panel quotes the hostile evidence as text
+    assert details.locator("h4[data-section=EXTENDS] + ul blockquote").inner_text() == HOSTILE_IMG + HOSTILE_SCRIPT
 
     page.wait_for_function("() => !window.kgView.animating")  # the view has finished moving to the node
     e = page.evaluate("kg.edges.get({filter: x => x.kg.type === 'EXTENDS' && x.from === 'ent:hostile'})[0]")
@@ -206,7 +229,8 @@ def test_seeds_view_loads_and_is_screenshotted(seeds_build, seeds_graph_path, op
     assert o.errors == [] and o.foreign_requests() == []
     v = o.view
     assert (v["nodes"], v["edges"]) == (expected["nodes"], expected["edges"])
-    assert (v["drawnNodes"], v["drawnEdges"]) == (expected["nodes"], expected["edges"])
+    mentions = expected["edges_by_type"].get("MENTIONS", 0)
+    assert (v["drawnNodes"], v["drawnEdges"]) == (expected["nodes"], expected["edges"] - mentions)  # MENTIONS hidden
     if expected["cut_nodes"]:
         assert o.page.locator("#kg-left-out summary").inner_text().startswith(f"Left out: {expected['cut_nodes']:,}")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -225,3 +249,203 @@ def test_seeds_view_loads_and_is_screenshotted(seeds_build, seeds_graph_path, op
     assert o.page.locator("#kg-details h3").inner_text() == name
     o.page.screenshot(path=str(ARTIFACTS / "seeds-view-search.png"))
     assert o.errors == []
+
+
+# ---- pages a person can read: the views of the seeds graph, measured after they settle ----------------
+
+#: The window of the readability checks (the issue's: a laptop screen).
+READ_VIEWPORT = {"width": 1600, "height": 900}
+#: No label may be taller than this (CSS px): labels have a fixed size, whatever the node size or zoom.
+LABEL_CAP_PX = 20
+#: Visible labels may overlap by less than this share of the smaller one's area, pairwise.
+MAX_OVERLAP = 0.05
+
+#: name -> kg viz options of the views that must read at a glance
+SEEDS_VIEWS = {
+    "focus-dpo": dict(focus="DPO", depth=2),
+    "focus-gsm8k": dict(focus="GSM8K", depth=2),
+    "lineage-extends": dict(relations=["EXTENDS"]),
+    "beats-outperforms": dict(relations=["OUTPERFORMS"]),
+}
+
+GEOMETRY = """() => {
+  const net = kg.network, box = document.getElementById("kg-network").getBoundingClientRect();
+  const nodes = [];
+  for (const id of kg.nodes.getIds()) {
+    if (kg.nodes.get(id).hidden) continue;
+    const bb = net.getBoundingBox(id);
+    const a = net.canvasToDOM({x: bb.left, y: bb.top}), b = net.canvasToDOM({x: bb.right, y: bb.bottom});
+    const c = net.canvasToDOM(net.getPositions([id])[id]);
+    nodes.push({id, left: a.x, top: a.y, right: b.x, bottom: b.y, x: c.x, y: c.y});
+  }
+  return {width: box.width, height: box.height, left: box.left, top: box.top, scale: net.getScale(),
+          nodes, labels: kgView.labels, layout: kgView.layout};
+}"""
+
+
+@pytest.fixture(scope="module")
+def seeds_views(seeds_graph_path, tmp_path_factory) -> dict[str, tuple[Path, dict]]:
+    """The focus, lineage and who-beats-whom pages of the seeds graph, written once for the module."""
+    G = load_graph(seeds_graph_path)
+    out = tmp_path_factory.mktemp("seeds-views")
+    views = {}
+    for name, kw in SEEDS_VIEWS.items():
+        stats = write_graph_html(G, out / f"{name}.html", **kw)
+        if stats["focus"]:
+            stats["near"] = sorted(nx.all_neighbors(select_view(G, **kw).graph, stats["focus"]))
+        views[name] = (out / f"{name}.html", stats)
+    return views
+
+
+def overlap_share(a: dict, b: dict) -> float:
+    """Area shared by two label boxes, as a share of the smaller box."""
+    w = min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"])
+    h = min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"])
+    if w <= 0 or h <= 0:
+        return 0.0
+    return w * h / min(a["w"] * a["h"], b["w"] * b["h"])
+
+
+def ink(png: bytes) -> float:
+    """Share of dark pixels (text) in a screenshot."""
+    import io
+
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(png)).convert("L")
+    dark = sum(img.histogram()[:110])
+    return dark / (img.width * img.height)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(SEEDS_VIEWS))
+def test_seeds_views_are_readable(seeds_views, browser, name):
+    """Every node inside the window, labels of a capped size that do not overlap, text where they are."""
+    path, stats = seeds_views[name]
+    context = browser.new_context(viewport=READ_VIEWPORT)
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(path.resolve().as_uri())
+        page.wait_for_function(READY, timeout=60_000, polling=50)
+        geo = page.evaluate(GEOMETRY)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"seeds-{name}.png"))
+
+        assert errors == []
+        assert geo["layout"] == ("radial" if "focus" in SEEDS_VIEWS[name] else "layered") == stats["layout"]
+        assert len(geo["nodes"]) == stats["nodes"] > 50
+        W, H = geo["width"], geo["height"]
+        outside = [n["id"] for n in geo["nodes"]
+                   if n["left"] < -0.5 or n["top"] < -0.5 or n["right"] > W + 0.5 or n["bottom"] > H + 0.5]
+        assert outside == [], f"{len(outside)} nodes outside the {W}x{H} window, e.g. {outside[:5]}"
+        assert geo["scale"] > 0.2, "zoomed out so far that nodes are specks"
+
+        labels = geo["labels"]
+        assert len(labels) >= 25, f"only {len(labels)} labels drawn"
+        assert max(lab["h"] for lab in labels) <= LABEL_CAP_PX
+        assert all(0 <= lab["x"] and lab["x"] + lab["w"] <= W and 0 <= lab["y"] and lab["y"] + lab["h"] <= H
+                   for lab in labels)
+        worst = max((overlap_share(a, b), a["text"], b["text"])
+                    for i, a in enumerate(labels) for b in labels[i + 1:])
+        assert worst[0] < MAX_OVERLAP, f"labels {worst[1]!r} and {worst[2]!r} overlap {worst[0]:.0%}"
+
+        if stats["focus"]:
+            drawn = {lab["id"]: lab for lab in labels}
+            assert stats["focus"] in drawn, "the focus node is not labelled"
+            near = set(stats["near"])
+            assert near and len(near & set(drawn)) >= len(near) // 2, "most neighbours of the focus unlabelled"
+            # the focus sits in the middle of the picture
+            f = next(n for n in geo["nodes"] if n["id"] == stats["focus"])
+            assert abs(f["x"] - W / 2) < W * 0.15 and abs(f["y"] - H / 2) < H * 0.15
+        else:
+            # layered: edges read left to right (those on a cycle excepted)
+            pos = {n["id"]: n["x"] for n in geo["nodes"]}
+            edges = page.evaluate("kg.edges.get().map(e => [e.from, e.to])")
+            forward = sum(1 for u, v in edges if pos[u] < pos[v])
+            assert forward >= 0.95 * len(edges), f"only {forward}/{len(edges)} edges point right"
+            assert len(labels) >= 0.4 * len(geo["nodes"]), "most of a layered view should be labelled"
+
+        # Look at the pixels: the label boxes hold text, drawn at the size the page reports.
+        for lab in labels[:5]:
+            clip = {"x": geo["left"] + lab["x"], "y": geo["top"] + lab["y"], "width": lab["w"], "height": lab["h"]}
+            assert ink(page.screenshot(clip=clip)) > 0.03, f"no text where the label {lab['text']!r} should be"
+    finally:
+        context.close()
+
+
+def test_clicking_a_paper_opens_its_card_with_the_evidence(tmp_path, open_page):
+    """The panel shows what kg.analytics.paper_card says: each section's objects and evidence sentences."""
+    from kg.analytics.paper_card import paper_card
+
+    G = small_graph()
+    write_graph_html(G, tmp_path / "g.html")
+    o = open_page(tmp_path / "g.html")
+    page = o.page
+    assert page.locator("#kg-panel").is_hidden()
+    p = page.evaluate("kg.nodePagePosition('2401.00001')")
+    page.mouse.click(p["x"], p["y"])
+    panel = page.locator("#kg-panel")
+    panel.wait_for(state="visible", timeout=5000)
+    assert panel.locator("h3").inner_text() == "MathStar: scaling small models for grade-school math"
+    card = paper_card(G, "2401.00001")
+    titles = {"INTRODUCES": "Introduces", "USES": "Uses", "OUTPERFORMS": "Beats", "EXTENDS": "Extends"}
+    for section, title in titles.items():
+        rows = card["sections"][section]
+        heading = panel.locator(f"h4[data-section={section}]")
+        assert heading.inner_text() == f"{title} ({len(rows)})"
+        items = heading.locator("xpath=following-sibling::ul[1]/li")
+        assert items.count() == len(rows) == 1
+        assert items.locator("blockquote").all_inner_texts() == [r["evidence"] for r in rows]
+        assert rows[0]["object"] in items.first.inner_text()
+    assert OUTPERFORMS_EVIDENCE in panel.inner_text()
+    sections = panel.locator(".kg-paper-panel > h4").evaluate_all("hs => hs.map(h => h.dataset.section)")
+    assert sections == ["INTRODUCES", "USES", "OUTPERFORMS", "EXTENDS", "MENTIONS", "later"]
+    assert "MathStar → GPT-4" in panel.locator("h4[data-section=OUTPERFORMS] + ul").inner_text()
+    # an object of the card is a link into the graph
+    panel.locator("h4[data-section=USES] + ul button.kg-ref").click()
+    page.wait_for_function("() => !window.kgView.animating")
+    assert page.locator("#kg-details h3").inner_text() == "GSM8K"
+    assert page.evaluate("kg.network.getSelectedNodes()") == ["ent:gsm8k"]
+    page.locator("#kg-panel-close").click()
+    assert panel.is_hidden()
+    assert o.errors == []
+
+
+@pytest.mark.slow
+def test_zooming_in_and_hovering_reveal_more_labels(seeds_views, browser):
+    """At overview zoom only the first labels are drawn; zoom in and more fit, hover a node and it is named."""
+    path, stats = seeds_views["focus-dpo"]
+    context = browser.new_context(viewport=READ_VIEWPORT)
+    try:
+        page = context.new_page()
+        page.goto(path.resolve().as_uri())
+        page.wait_for_function(READY, timeout=60_000, polling=50)
+        overview = {lab["id"] for lab in page.evaluate("kgView.labels")}
+        unlabelled = page.evaluate("kg.nodes.getIds()")
+        unlabelled = sorted(set(unlabelled) - overview)
+        assert unlabelled, "every node labelled at overview: nothing to reveal"
+        target = unlabelled[0]
+        p = page.evaluate(f"kg.nodePagePosition({target!r})")
+        hover(page, p["x"], p["y"])
+        page.wait_for_function(f"() => kgView.labels.some(l => l.id === {target!r})", timeout=5000)
+        corner = page.evaluate("(() => { const r = document.getElementById('kg-network').getBoundingClientRect();"
+                               " return {x: r.right - 4, y: r.top + 4}; })()")
+        hover(page, corner["x"], corner["y"])  # an empty spot: the hover ends
+        page.wait_for_function(f"() => !kgView.labels.some(l => l.id === {target!r})", timeout=5000)
+        before = page.evaluate(GEOMETRY)
+        page.evaluate(f"kg.network.moveTo({{position: kg.network.getPositions([{target!r}])[{target!r}],"
+                      " scale: kg.network.getScale() * 3, animation: false})")
+        page.wait_for_timeout(100)
+        after = page.evaluate(GEOMETRY)
+        zoomed = after["labels"]
+
+        def share(geo: dict) -> float:
+            on = [n for n in geo["nodes"] if 0 <= n["x"] <= geo["width"] and 0 <= n["y"] <= geo["height"]]
+            return len({lab["id"] for lab in geo["labels"]} & {n["id"] for n in on}) / len(on)
+
+        assert share(after) > share(before) and target in {lab["id"] for lab in zoomed}
+        assert max(lab["h"] for lab in zoomed) <= LABEL_CAP_PX  # the labels did not grow with the zoom
+    finally:
+        context.close()

@@ -200,3 +200,121 @@ def test_kg_viz_cli_errors_name_the_problem(tmp_path, capsys):
     assert kg_main(["viz", str(good), "--out", str(tmp_path / "x.html"), "--focus", "Nothing"]) == 1
     assert "matches no node" in capsys.readouterr().err
     assert not (tmp_path / "x.html").exists()
+
+
+# ---- layouts, labels, the quieter default and the paper panel ----------------------------------------
+
+
+def _nodes(payload: dict) -> dict:
+    return {n["id"]: n for n in payload["nodes"]}
+
+
+def test_focus_view_is_radial_around_the_focus():
+    from viz.layout import RADIAL_STRETCH
+
+    G = synthetic_graph(400, seed=3)
+    hub = max((n for n, d in G.nodes(data=True) if d["label"] != "Paper"), key=lambda n: (G.degree(n), str(n)))
+    html, stats = render_graph_html(G, focus=hub, depth=2)
+    payload = page_payload(html)
+    nodes = _nodes(payload)
+    assert stats["layout"] == payload["meta"]["layout"]["kind"] == "radial"
+    assert payload["options"]["physics"]["enabled"] is False  # positions come from Python
+    assert (nodes[hub]["x"], nodes[hub]["y"]) == (0.0, 0.0)
+    view = select_view(G, focus=hub, depth=2)
+    radius = {n: ((nodes[n]["x"] / RADIAL_STRETCH) ** 2 + nodes[n]["y"] ** 2) ** 0.5 for n in nodes}
+    ring1 = {round(radius[n]) for n, k in view.distance.items() if k == 1}
+    ring2 = {round(radius[n]) for n, k in view.distance.items() if k == 2}
+    assert len(ring1) == len(ring2) == 1 and ring1.pop() * 2 == ring2.pop()  # two evenly spaced rings
+    pts = [(n["x"], n["y"]) for n in nodes.values()]
+    closest = min(((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5 for i, a in enumerate(pts) for b in pts[i + 1:])
+    assert closest > 30  # no two nodes on top of each other
+
+
+@pytest.mark.parametrize("relation", ["EXTENDS", "OUTPERFORMS"])
+def test_lineage_and_beats_views_are_layered_left_to_right(relation):
+    G = synthetic_graph(600, seed=11)
+    html, stats = render_graph_html(G, relations=[relation])
+    payload = page_payload(html)
+    nodes = _nodes(payload)
+    assert stats["layout"] == "layered" and payload["options"]["physics"]["enabled"] is False
+    view = select_view(G, relations=[relation])
+    D = nx.DiGraph((u, v) for u, v in view.graph.edges() if u != v)
+    on_cycle = {n for c in nx.strongly_connected_components(D) if len(c) > 1 for n in c}
+    edges = [(e["from"], e["to"]) for e in payload["edges"] if not (e["from"] in on_cycle and e["to"] in on_cycle)]
+    assert edges and all(nodes[u]["x"] < nodes[v]["x"] for u, v in edges)
+    # pure sources carry their label on the left, so their edges leave from the unlabelled side
+    sources = {n for n in D if D.out_degree(n) and not D.in_degree(n)}
+    assert {n for n, d in nodes.items() if d["kg"].get("side") == "left"} == sources
+    assert payload["meta"]["reading"].startswith("Lineage" if relation == "EXTENDS" else "Who beats whom")
+
+
+def test_whole_view_keeps_physics_and_hides_mentions_by_default():
+    payload = page_payload(render_graph_html(small_graph())[0])
+    assert payload["meta"]["layout"]["kind"] == "force" and payload["options"]["physics"]["enabled"] is True
+    assert payload["meta"]["hidden"] == ["MENTIONS"]
+    assert all("x" not in n for n in payload["nodes"])
+    # a view asked for MENTIONS shows them
+    payload = page_payload(render_graph_html(small_graph(), relations=["MENTIONS"])[0])
+    assert payload["meta"]["hidden"] == []
+
+
+def test_labels_are_short_ranked_and_not_drawn_by_vis():
+    html, _ = render_graph_html(small_graph(), focus="LoRA", depth=2)
+    payload = page_payload(html)
+    nodes = _nodes(payload)
+    assert all("label" not in n for n in payload["nodes"])  # the page draws labels at a fixed size
+    assert nodes["2401.00001"]["kg"]["short"] == "MathStar"  # title before the colon
+    assert nodes["2401.00001"]["kg"]["title"].startswith("MathStar: scaling")  # full title in the card
+    ranks = sorted(nodes, key=lambda n: nodes[n]["kg"]["rank"])
+    assert ranks[0] == "ent:lora"
+    neighbours = {"ent:mathstar", "ent:qlora", "2401.00001", "2401.00002"}
+    assert set(ranks[1:5]) == neighbours  # the focus, then its neighbours, then the rest
+    assert payload["meta"]["label_policy"] == {"overview": 7, "all": False}
+
+
+def test_edge_width_and_opacity_follow_confidence():
+    G = small_graph()
+    G.add_edge("ent:qlora", "ent:gpt4", type="OUTPERFORMS", paper="2401.00002", evidence="QLoRA beats GPT-4.",
+               rule="outperforms.outperforms", confidence=0.3)
+    edges = {(e["from"], e["to"], e["kg"]["type"]): e for e in page_payload(render_graph_html(G)[0])["edges"]}
+    sure, unsure = edges[("ent:mathstar", "ent:gpt4", "OUTPERFORMS")], edges[("ent:qlora", "ent:gpt4", "OUTPERFORMS")]
+    assert sure["width"] > unsure["width"] and sure["color"]["opacity"] > unsure["color"]["opacity"]
+    assert unsure["kg"]["confidence"] == 0.3
+
+
+def test_page_carries_the_paper_card_of_every_drawn_paper():
+    from kg.analytics.paper_card import SECTIONS, paper_card
+
+    G = hostile_graph()
+    payload = page_payload(render_graph_html(G)[0])
+    papers = sorted(n for n, d in G.nodes(data=True) if d["label"] == "Paper")
+    assert sorted(payload["cards"]) == papers
+    for p in papers:
+        card, shown = paper_card(G, p), payload["cards"][p]
+        for section in SECTIONS:
+            assert [r["object_id"] for r in shown["sections"][section]] == [r["object_id"] for r in card["sections"][section]]
+            if section != "MENTIONS":
+                assert [r["evidence"] for r in shown["sections"][section]] == [r["evidence"] for r in card["sections"][section]]
+        assert [r["evidence"] for r in shown["later"]] == [r["evidence"] for r in card["later"]]
+    assert payload["cards"]["t-hostile"]["sections"]["EXTENDS"][0]["evidence"] == HOSTILE_IMG + HOSTILE_SCRIPT
+
+
+def test_paper_cards_match_paper_card_one_by_one():
+    from kg.analytics.paper_card import paper_card, paper_cards
+
+    G = synthetic_graph(300, seed=2)
+    papers = sorted(n for n, d in G.nodes(data=True) if d["label"] == "Paper")
+    batch = paper_cards(G, papers)
+    assert all(batch[p] == paper_card(G, p) for p in papers)
+
+
+@pytest.mark.parametrize("options", [dict(relations=["EXTENDS"]), dict(focus="ent:model-00000", depth=2)],
+                         ids=["layered", "radial"])
+def test_fixed_layouts_are_deterministic(options):
+    G = synthetic_graph(500, seed=9)
+    shuffled = nx.MultiDiGraph()
+    shuffled.add_nodes_from(sorted(G.nodes(data=True), reverse=True))
+    shuffled.add_edges_from(sorted(G.edges(keys=True, data=True), key=lambda e: (str(e[1]), str(e[0])), reverse=True))
+    a, _ = render_graph_html(G, **options)
+    b, _ = render_graph_html(shuffled, **options)
+    assert a == b

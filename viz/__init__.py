@@ -4,8 +4,13 @@ The public entry point is :func:`write_graph_html`, used by ``kg build`` (whole 
 ``kg viz`` (capped, focus, relation and label views). The work is split by job:
 
 * :mod:`viz.view` chooses the subgraph (filters, ego network, cap) and records what it left out;
-* :mod:`viz.style` is the visual encoding (colour/shape per label, colour per relation);
+* :mod:`viz.layout` lays out the views that answer one question (radial around a focus, layered
+  left-to-right for lineage and who-beats-whom); the whole graph keeps vis-network's physics;
+* :mod:`viz.labels` decides what labels say and which ones win the space;
+* :mod:`viz.style` is the visual encoding (colour/shape per label, colour per relation) and the
+  view's words from ``ontology/viz.json``;
 * :mod:`viz.network` turns a view into a pyvis ``Network`` with hover-card data;
+* :mod:`viz.panel` is the paper panel's data (the card of ``kg.analytics.paper_card``);
 * :mod:`viz.render` inlines everything into one offline, deterministic, injection-safe page
   (``viz/templates/graph.html.j2``, ``viz/static/kg-viz.js`` and ``kg-viz.css``).
 """
@@ -20,6 +25,39 @@ import networkx as nx
 from viz.view import View, ViewError, find_nodes, resolve_focus, select_view
 
 __all__ = ["write_graph_html", "render_graph_html", "select_view", "find_nodes", "resolve_focus", "View", "ViewError"]
+
+
+def _reading(layout_kind: str, relations: list[str] | None) -> str:
+    """The "how to read this view" sentence shown under the page title."""
+    from viz.style import viz_words
+
+    words = viz_words()
+    if layout_kind == "layered" and relations:
+        if len(relations) == 1 and relations[0] in words["reading"]:
+            return words["reading"][relations[0]]
+        verbs = " or ".join(words["verbs"].get(r, r.lower()) for r in relations)
+        return words["reading"]["layered"].format(verbs=verbs)
+    return words["reading"][layout_kind]
+
+
+def _page_meta(view: View, layout) -> dict:
+    """Everything the page script needs besides nodes and edges: legend, layout, label policy, words."""
+    from kg.analytics.paper_card import SECTIONS
+    from viz.labels import overview_count
+    from viz.style import hidden_by_default, viz_words
+
+    meta = _legend(view)
+    label_all = layout.kind == "layered"
+    meta.update(
+        layout={"kind": layout.kind, "labelSide": layout.label_side},
+        label_policy={"overview": overview_count(view.graph, view.focus, label_all), "all": label_all},
+        hidden=hidden_by_default(view.stats.get("relations")),
+        reading=_reading(layout.kind, view.stats.get("relations")),
+        sections=viz_words()["panel_sections"],
+        section_order=list(SECTIONS),
+        focus=view.focus,
+    )
+    return meta
 
 
 def _legend(view: View) -> dict:
@@ -70,14 +108,21 @@ def render_graph_html(
     size_by: str = "pagerank",
 ) -> tuple[str, dict]:
     """Return ``(html, stats)`` of a view of ``G``; the parameters are those of :func:`write_graph_html`."""
+    from viz.layout import compute_layout
     from viz.network import build_network
+    from viz.panel import paper_panels
     from viz.render import render_page
 
     view = select_view(G, max_nodes=max_nodes, focus=focus, depth=depth, relations=relations, labels=labels)
-    net = build_network(view, G, size_by=size_by)
+    layout = compute_layout(view)
+    net = build_network(view, G, size_by=size_by, layout=layout)
     title = title if title is not None else _default_title(view.stats, G)
-    html = render_page(net, title=title, stats=view.stats, meta=_legend(view))
-    return html, dict(view.stats)
+    papers = sorted((n for n, d in view.graph.nodes(data=True) if d.get("label") == "Paper"), key=str)
+    html = render_page(net, title=title, stats=view.stats, meta=_page_meta(view, layout),
+                       cards=paper_panels(G, papers))
+    stats = dict(view.stats)
+    stats["layout"] = layout.kind
+    return html, stats
 
 
 def write_graph_html(
@@ -95,9 +140,11 @@ def write_graph_html(
     """Write an interactive, self-contained HTML view of ``G`` to ``path`` and return the view's stats.
 
     The page inlines vis-network (from pyvis) and loads nothing, so it opens offline; it has a legend
-    with label/relation filters, a search box (names, aliases, titles, ids), neighbourhood highlight on
-    click and hover cards with the evidence of each edge. The same graph and options always give a
-    byte-identical file.
+    with label/relation filters (MENTIONS hidden until shown), a search box (names, aliases, titles,
+    ids), neighbourhood highlight and a paper's card on click, and hover cards with the evidence of each
+    edge. Relation views of EXTENDS/OUTPERFORMS are layered left to right and focus views radial
+    (:mod:`viz.layout`); labels are drawn at a fixed size without overlaps (:mod:`viz.labels`). The same
+    graph and options always give a byte-identical file.
 
     Parameters
     ----------
@@ -122,7 +169,8 @@ def write_graph_html(
     -------
     dict
         ``nodes``/``edges`` drawn, ``graph_nodes``/``graph_edges``, ``cut_nodes``/``cut_edges`` (left
-        out by the cap), ``nodes_by_label``, ``edges_by_type`` and the options used.
+        out by the cap), ``nodes_by_label``, ``edges_by_type``, the options used and the ``layout``
+        (``force``, ``radial`` or ``layered``).
 
     Raises
     ------

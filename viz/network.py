@@ -7,6 +7,11 @@ plain data under each record's ``kg`` key and the page renders it with ``textCon
 
 Records are added in sorted order with ids derived from that order, so the same graph always gives
 the same records.
+
+Node records carry no vis ``label``: the page draws labels itself at a fixed screen size, in the order
+of :func:`viz.labels.label_order`, and never lets two overlap (see :mod:`viz.labels`). Node size (set
+here, in pixels at zoom 1) shows PageRank; edge width and opacity show the extraction confidence.
+Focus and directed-claim views get positions computed in Python (:mod:`viz.layout`) and no physics.
 """
 
 from __future__ import annotations
@@ -17,30 +22,21 @@ from collections import defaultdict
 import networkx as nx
 from pyvis.network import Network
 
+from viz.labels import label_order, node_label
+from viz.layout import Layout, compute_layout
 from viz.style import edge_style, node_style
 from viz.view import View
 
-#: Longest label drawn on the canvas; the full name is in the hover card.
-MAX_LABEL = 36
+#: The focus node's label may be longer than the others (it names what the page is about).
+FOCUS_LABEL = 40
 #: Parallel edges between the same two nodes are drawn as arcs of growing curvature.
 ARC_STEP = 0.2
-
-
-def short_label(text: str, limit: int = MAX_LABEL) -> str:
-    """Shorten ``text`` to at most ``limit`` characters on a word boundary, with an ellipsis.
-
-    Examples
-    --------
-    >>> short_label("Attention Is All You Need, Again and Again", 20)
-    'Attention Is All…'
-    """
-    text = " ".join(str(text).split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut[limit // 2 :]:
-        cut = cut[: cut.rfind(" ")]
-    return cut.rstrip(" ,;:-") + "…"
+#: Node radius range in pixels at zoom 1: force views (bigger hubs) and fixed layouts (rows are tight).
+FORCE_SIZES, FIXED_SIZES = (7.0, 40.0), (5.0, 13.0)
+#: The focus node is drawn at least this big, so the page's subject stands out whatever its PageRank.
+FOCUS_SIZE = 16.0
+#: Edge width factor and opacity at confidence 0 and 1 (unknown confidence counts as 1).
+WIDTH_RANGE, OPACITY_RANGE = (0.6, 1.4), (0.35, 1.0)
 
 
 def _str_list(value: object) -> list[str]:
@@ -76,9 +72,40 @@ def _card(node_id: str, data: dict, degree: int) -> dict:
 
 
 def _node_value(view: View, node_id: str, size_by: str) -> float:
-    """Value vis-network scales the node size with: sqrt of PageRank or of degree (tames heavy tails)."""
+    """What node size grows with: sqrt of PageRank or of degree (tames heavy tails)."""
     raw = view.graph.degree(node_id) if size_by == "degree" else view.score.get(node_id, 0.0) * 1e4
-    return round(math.sqrt(max(raw, 0.0)), 6)
+    return math.sqrt(max(raw, 0.0))
+
+
+def node_sizes(view: View, size_by: str, sizes: tuple[float, float]) -> dict[str, float]:
+    """Node radius in pixels at zoom 1, linear in :func:`_node_value` between ``sizes``.
+
+    Examples
+    --------
+    >>> node_sizes(View(nx.MultiDiGraph([("a", "b"), ("a", "c")]), {}), "degree", (5.0, 13.0))
+    {'a': 13.0, 'b': 5.0, 'c': 5.0}
+    """
+    values = {n: _node_value(view, n, size_by) for n in view.graph.nodes}
+    if not values:
+        return {}
+    lo, hi = min(values.values()), max(values.values())
+    span = hi - lo
+    return {n: round(sizes[0] + (sizes[1] - sizes[0]) * ((v - lo) / span if span else 0.5), 2)
+            for n, v in values.items()}
+
+
+def edge_look(width: float, confidence: float | None) -> tuple[float, float]:
+    """(width, opacity) of an edge: its relation's width and full opacity scaled by the confidence.
+
+    Examples
+    --------
+    >>> edge_look(2.0, 1.0), edge_look(2.0, 0.0), edge_look(2.0, None)
+    ((2.8, 1.0), (1.2, 0.35), (2.8, 1.0))
+    """
+    c = 1.0 if confidence is None else min(1.0, max(0.0, float(confidence)))
+    w = width * (WIDTH_RANGE[0] + (WIDTH_RANGE[1] - WIDTH_RANGE[0]) * c)
+    o = OPACITY_RANGE[0] + (OPACITY_RANGE[1] - OPACITY_RANGE[0]) * c
+    return round(w, 3), round(o, 3)
 
 
 #: Iteration budget: iterations * n * log2(n) is about constant (Barnes-Hut steps cost n log n),
@@ -99,24 +126,27 @@ def stabilization_iterations(n_nodes: int) -> int:
     return int(min(MAX_ITERATIONS, max(MIN_ITERATIONS, round(ITERATION_BUDGET / cost))))
 
 
-def vis_options(n_nodes: int) -> dict:
-    """vis-network options: bounded stabilisation, then the page turns physics off.
+def vis_options(n_nodes: int, physics: bool = True) -> dict:
+    """vis-network options: bounded stabilisation, then the page turns physics off and fits the view.
 
     Bigger views get fewer iterations and cheaper rendering (no edges while dragging/zooming), so a
-    2,000-node view settles in a few seconds and then stays still.
+    2,000-node view settles in a few seconds and then stays still. Views with positions computed in
+    Python (``physics=False``) skip the simulation.
 
     Examples
     --------
     >>> vis_options(2000)["physics"]["stabilization"]["iterations"]
     100
+    >>> vis_options(50, physics=False)["physics"]["enabled"]
+    False
     """
     iterations = stabilization_iterations(n_nodes)
     big = n_nodes > 400
     return {
         "autoResize": True,
-        "layout": {"randomSeed": 20240601, "improvedLayout": n_nodes <= 150},
+        "layout": {"randomSeed": 20240601, "improvedLayout": physics and n_nodes <= 150},
         "physics": {
-            "enabled": True,
+            "enabled": physics,
             "solver": "forceAtlas2Based",
             "forceAtlas2Based": {
                 "gravitationalConstant": -40,
@@ -130,7 +160,7 @@ def vis_options(n_nodes: int) -> dict:
             "maxVelocity": 60,
             "minVelocity": 1.0,
             "timestep": 0.45,
-            "stabilization": {"enabled": True, "iterations": iterations, "updateInterval": 25, "fit": True},
+            "stabilization": {"enabled": physics, "iterations": iterations, "updateInterval": 25, "fit": False},
         },
         "interaction": {
             "hover": True,
@@ -142,22 +172,7 @@ def vis_options(n_nodes: int) -> dict:
             "keyboard": {"enabled": False},
             "multiselect": False,
         },
-        "nodes": {
-            "borderWidth": 1,
-            "borderWidthSelected": 3,
-            "font": {
-                "size": 13,
-                "face": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
-                "color": "#1f2933",
-                "strokeWidth": 3,
-                "strokeColor": "rgba(255,255,255,0.85)",
-            },
-            "scaling": {
-                "min": 7,
-                "max": 44,
-                "label": {"enabled": True, "min": 11, "max": 44, "maxVisible": 26, "drawThreshold": 7},
-            },
-        },
+        "nodes": {"borderWidth": 1, "borderWidthSelected": 3},
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.45}},
             "smooth": False,
@@ -168,8 +183,14 @@ def vis_options(n_nodes: int) -> dict:
     }
 
 
-def build_network(view: View, G: nx.MultiDiGraph, *, size_by: str = "pagerank") -> Network:
+def build_network(
+    view: View, G: nx.MultiDiGraph, *, size_by: str = "pagerank", layout: Layout | None = None
+) -> Network:
     """Build the pyvis ``Network`` of ``view``; ``G`` is the whole graph (for the title of an edge's paper).
+
+    ``layout`` defaults to :func:`viz.layout.compute_layout` of the view; fixed positions become the
+    nodes' ``x``/``y`` and switch physics off. Each node's ``kg`` record carries its canvas label
+    (``short``) and its place in the label order (``rank``).
 
     Examples
     --------
@@ -185,15 +206,27 @@ def build_network(view: View, G: nx.MultiDiGraph, *, size_by: str = "pagerank") 
     if size_by not in ("pagerank", "degree"):
         raise ValueError(f"size_by must be 'pagerank' or 'degree', not {size_by!r}")
     H = view.graph
+    layout = layout if layout is not None else compute_layout(view)
+    fixed = layout.kind != "force"
+    sizes = node_sizes(view, size_by, FIXED_SIZES if fixed else FORCE_SIZES)
+    rank = {n: i for i, n in enumerate(label_order(H, view.score, view.focus))}
     net = Network(directed=True, cdn_resources="in_line")
     for node_id in sorted(H.nodes, key=str):
         data = H.nodes[node_id]
         style = node_style(str(data.get("label")))
         card = _card(node_id, data, H.degree(node_id))
+        card["short"] = node_label(data, node_id)
+        card["rank"] = rank[node_id]
+        if node_id in layout.label_sides:
+            card["side"] = layout.label_sides[node_id]
+        if node_id == view.focus:
+            card["short"] = node_label(data, node_id, limit=FOCUS_LABEL)
         is_focus = node_id == view.focus
+        extra = {}
+        if fixed:
+            extra = {"x": layout.positions[node_id][0], "y": layout.positions[node_id][1]}
         net.add_node(
             str(node_id),
-            label=short_label(card.get("title") or card["name"]),
             shape=style.shape,
             color={
                 "background": style.color,
@@ -202,9 +235,11 @@ def build_network(view: View, G: nx.MultiDiGraph, *, size_by: str = "pagerank") 
                 "hover": {"background": style.color, "border": "#111111"},
             },
             borderWidth=4 if is_focus else 1,
-            value=_node_value(view, node_id, size_by),
+            size=max(sizes[node_id], FOCUS_SIZE) if is_focus else sizes[node_id],
             kg=card,
+            **extra,
         )
+        del net.nodes[-1]["label"]  # pyvis always sets one; the page draws labels itself
 
     edges = sorted(
         H.edges(keys=True, data=True),
@@ -222,11 +257,13 @@ def build_network(view: View, G: nx.MultiDiGraph, *, size_by: str = "pagerank") 
         nth = seen_pairs[pair]
         seen_pairs[pair] += 1
         confidence = data.get("confidence")
+        width, opacity = edge_look(style.width, confidence)
         options = {
             "id": f"e{index}",
-            "color": {"color": style.color, "highlight": style.color, "hover": style.color, "inherit": False},
+            "color": {"color": style.color, "highlight": style.color, "hover": style.color, "inherit": False,
+                      "opacity": opacity},
             "dashes": style.dashes,
-            "width": style.width,
+            "width": width,
             "kg": {
                 "type": rel,
                 "key": str(key),
@@ -240,5 +277,5 @@ def build_network(view: View, G: nx.MultiDiGraph, *, size_by: str = "pagerank") 
         if nth:
             options["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": round(ARC_STEP * nth, 3)}
         net.add_edge(str(u), str(v), **options)
-    net.options = vis_options(H.number_of_nodes())
+    net.options = vis_options(H.number_of_nodes(), physics=not fixed)
     return net

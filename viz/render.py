@@ -83,7 +83,7 @@ def _sha256_source(script: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def render_page(net: Network, *, title: str, stats: dict, meta: dict) -> str:
+def render_page(net: Network, *, title: str, stats: dict, meta: dict, cards: dict | None = None) -> str:
     """Return the HTML page of ``net``.
 
     Parameters
@@ -95,7 +95,10 @@ def render_page(net: Network, *, title: str, stats: dict, meta: dict) -> str:
     stats:
         The view's statistics (:attr:`viz.view.View.stats`), shown in the header and exposed to scripts.
     meta:
-        Legend data for the page script: label and relation styles with counts.
+        Legend data for the page script: label and relation styles with counts, and optionally the
+        layout, label policy, relations hidden by default and the view's words (:func:`viz._page_meta`).
+    cards:
+        Paper-panel data by paper id (:func:`viz.panel.paper_panels`).
     """
     nodes, edges, _heading, _height, _width, options = net.get_network_data()
     payload = {
@@ -104,6 +107,7 @@ def render_page(net: Network, *, title: str, stats: dict, meta: dict) -> str:
         "options": json.loads(options) if isinstance(options, str) else options,
         "stats": stats,
         "meta": meta,
+        "cards": cards or {},
     }
     vis_js, vis_css = vis_assets()
     page_js, page_css = page_assets()
@@ -121,6 +125,8 @@ def render_page(net: Network, *, title: str, stats: dict, meta: dict) -> str:
     return template.render(
         title=title,
         stats=stats,
+        reading=meta.get("reading"),
+        hidden=meta.get("hidden") or [],
         csp=csp,
         data_json=Markup(json_for_script(payload)),
         vis_js=Markup(vis_js),

@@ -1,4 +1,5 @@
-"""Visual encoding of the graph contract: colour and shape per node label, colour per relation type.
+"""Visual encoding of the graph contract: colour and shape per node label, colour per relation type,
+and the view's words (``ontology/viz.json``).
 
 One table, read by the page builder (node/edge styling) and by the page itself (legend and filters),
 so that the legend can never disagree with what is drawn. The palette is Okabe-Ito, which stays
@@ -7,8 +8,11 @@ distinguishable for the common forms of colour blindness.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import lru_cache
 
+from kg.paths import ontology_dir
 from kg.schema import NODE_LABELS, RELATION_TYPES
 
 
@@ -75,3 +79,33 @@ def edge_style(rel_type: str) -> EdgeStyle:
     '#d55e00'
     """
     return EDGE_STYLES.get(rel_type, UNKNOWN_EDGE_STYLE)
+
+
+@lru_cache(maxsize=1)
+def viz_words() -> dict:
+    """The view's words and lists from ``ontology/viz.json`` (layered relations, hidden-by-default
+    relations, "how to read" sentences, paper-panel section titles)."""
+    with open(ontology_dir() / "viz.json", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def layered_relations() -> tuple[str, ...]:
+    """Relation types whose views are drawn as layered, left-to-right layouts (lineage, who beats whom).
+
+    Examples
+    --------
+    >>> layered_relations()
+    ('EXTENDS', 'OUTPERFORMS')
+    """
+    return tuple(viz_words()["layered_relations"])
+
+
+def hidden_by_default(requested: list[str] | None) -> list[str]:
+    """Relation types the page hides until asked (MENTIONS), except those the view was built for.
+
+    Examples
+    --------
+    >>> hidden_by_default(None), hidden_by_default(["MENTIONS"])
+    (['MENTIONS'], [])
+    """
+    return [r for r in viz_words()["hidden_by_default"] if r not in (requested or [])]

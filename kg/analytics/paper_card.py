@@ -68,31 +68,61 @@ def paper_card(G: nx.MultiDiGraph, paper: Any) -> dict:
     later: [rows]}``; rows are ``{subject, relation, object, object_label, confidence, rule,
     evidence, paper}``, sorted by relation, object name, evidence.
     """
-    if paper not in G or not is_paper(G, paper):
-        raise KgError(f"not a paper id: {paper!r}")
-    d = G.nodes[paper]
-    sections: dict[str, list[dict]] = {s: [] for s in SECTIONS}
-    later: list[dict] = []
-    mine = set(introduced_by(G).get(paper, []))
+    return paper_cards(G, [paper])[paper]
+
+
+def paper_cards(G: nx.MultiDiGraph, ids: list[Any]) -> dict[Any, dict]:
+    """The cards (see :func:`paper_card`) of many papers in one pass over the edges.
+
+    The viz page embeds the card of every paper it draws, so this costs one sort of the edges rather
+    than one per paper.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph(); G.add_node("p", label="Paper", title="T"); G.add_node("a", label="Model", name="A")
+    >>> _ = G.add_edge("p", "a", type="INTRODUCES", paper="p", evidence="We propose A.")
+    >>> [r["object"] for r in paper_cards(G, ["p"])["p"]["sections"]["INTRODUCES"]]
+    ['A']
+    """
+    for paper in ids:
+        if paper not in G or not is_paper(G, paper):
+            raise KgError(f"not a paper id: {paper!r}")
+    wanted = set(ids)
+    sections: dict[Any, dict[str, list[dict]]] = {p: {s: [] for s in SECTIONS} for p in wanted}
+    later: dict[Any, list[dict]] = {p: [] for p in wanted}
+    intro = introduced_by(G)
+    mine = {p: set(intro.get(p, [])) for p in wanted}
+    owners: dict[Any, list[Any]] = {}
+    for p in sorted(wanted, key=str):
+        for ent in mine[p]:
+            owners.setdefault(ent, []).append(p)
     for u, v, e in edges_of(G, SECTIONS):
         p = paper_of(G, u, e)
-        if p == paper:
-            sections[e["type"]].append(_row(G, e["type"], u, v, e))
-        elif v in mine and e.get("type") in ("USES", "OUTPERFORMS", "EXTENDS"):
-            row = _row(G, "later", u, v, e)
-            row["paper_title"] = name_of(G, p) if p in G else str(p)
-            later.append(row)
+        if p in wanted:
+            sections[p][e["type"]].append(_row(G, e["type"], u, v, e))
+        if e.get("type") in ("USES", "OUTPERFORMS", "EXTENDS"):
+            for q in owners.get(v, ()):
+                if q != p:
+                    row = _row(G, "later", u, v, e)
+                    row["paper_title"] = name_of(G, p) if p in G else str(p)
+                    later[q].append(row)
 
     def order(r: dict) -> tuple:
         return (r["relation"], r["object"].casefold(), r["subject"].casefold(), r["evidence"], r["paper"])
 
-    for rows in sections.values():
-        rows.sort(key=order)
-    later.sort(key=order)
-    return {"id": str(paper), "title": name_of(G, paper), "date": d.get("date"), "authors": list(d.get("authors") or []),
+    cards = {}
+    for paper in ids:
+        d = G.nodes[paper]
+        for rows in sections[paper].values():
+            rows.sort(key=order)
+        later[paper].sort(key=order)
+        cards[paper] = {
+            "id": str(paper), "title": name_of(G, paper), "date": d.get("date"), "authors": list(d.get("authors") or []),
             "url": d.get("url"), "arxiv_id": d.get("arxiv_id"), "sources": sorted(d.get("sources") or []),
-            "introduces": sorted((name_of(G, n) for n in mine), key=str.casefold),
-            "sections": sections, "later": later}
+            "introduces": sorted((name_of(G, n) for n in mine[paper]), key=str.casefold),
+            "sections": sections[paper], "later": later[paper],
+        }
+    return cards
 
 
 def card_rows(card: dict) -> list[dict]:
@@ -132,4 +162,4 @@ def card_markdown(card: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["find_paper", "paper_card", "card_rows", "card_markdown"]
+__all__ = ["find_paper", "paper_card", "paper_cards", "card_rows", "card_markdown"]

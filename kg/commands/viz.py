@@ -5,7 +5,8 @@ Examples::
     kg viz out/graph.json --out whole.html --max-nodes 1500
     kg viz out/graph.json --out gsm8k.html --focus GSM8K --depth 2
     kg viz out/graph.json --out beats.html --relation OUTPERFORMS
-    kg viz out/graph.json --out lora.html --focus LoRA --depth 3 --relation EXTENDS INTRODUCES
+    kg viz out/graph.json --out lineage.html --relation EXTENDS
+    kg viz out/graph.json --out kd.html --focus "knowledge distillation" --depth 2 --relation EXTENDS
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ DESCRIPTION = (
     "Write an interactive HTML view of GRAPH_JSON (opens offline: vis-network is inlined). "
     "Views: the whole graph capped at --max-nodes (most connected nodes by PageRank; the page says what was "
     "left out), the ego network of --focus NAME (name, alias, paper title, arXiv id or node id) to --depth hops, "
-    "and/or only some --relation types or node --label(s). The page has a legend with filters, a search box, "
-    "neighbourhood highlight on click and hover cards with each edge's evidence."
+    "and/or only some --relation types or node --label(s). --relation EXTENDS (lineage) and OUTPERFORMS (who beats "
+    "whom) are laid out in layers read left to right, --focus views in rings around the focus. The page has a legend "
+    "with filters (MENTIONS hidden until shown), a search box, neighbourhood highlight on click, a paper's card "
+    "(introduces/uses/beats/extends with evidence) on click and hover cards with each edge's evidence."
 )
 
 

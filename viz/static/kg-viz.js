@@ -1,6 +1,13 @@
 /*
  * kg viz page script: draws the graph embedded in #kg-data with vis-network and adds search, legend
- * filters, neighbourhood highlight and hover cards.
+ * filters, neighbourhood highlight, hover cards, the paper panel and the label layer.
+ *
+ * Labels: vis-network draws none. The page draws them itself after each frame, at a fixed screen size
+ * whatever the zoom or node size, walking nodes in the order computed in Python (kg.rank: focus, its
+ * neighbours, then PageRank) and skipping any label that would overlap one already drawn or leave the
+ * window. At overview zoom only the first meta.label_policy.overview nodes may be labelled; zooming in admits
+ * more (the budget grows with the square of the zoom). Hovered and highlighted nodes are labelled first.
+ * Once the layout has settled the view is fitted to the window with room for the labels.
  *
  * Safety rule: graph data (names, titles, evidence) is only ever put into the page as text
  * (textContent / createTextNode); innerHTML is never used. Links are made only from http(s) URLs.
@@ -14,6 +21,10 @@
   var data = JSON.parse(document.getElementById("kg-data").textContent);
   var stats = data.stats;
   var meta = data.meta;
+  var layout = meta.layout || { kind: "force", labelSide: "below" };
+  var labelPolicy = meta.label_policy || { overview: 20, all: false };
+  var sectionTitles = meta.sections || {};
+  var cards = data.cards || {};
 
   var view = {
     nodes: stats.nodes,
@@ -29,7 +40,10 @@
     stabilizationMs: null,
     iterations: null,
     highlighted: null,
-    animating: false
+    animating: false,
+    layout: layout.kind,
+    fitScale: null,
+    labels: []
   };
   window.kgView = view;
 
@@ -191,13 +205,89 @@
   }
 
   var details = document.getElementById("kg-details");
+  var panel = document.getElementById("kg-panel");
   function showDetails(card, extra) {
     clear(details);
     details.appendChild(card);
     if (extra) { details.appendChild(extra); }
+    panel.hidden = false;
+    panel.scrollTop = 0;
+  }
+  function hideDetails() { panel.hidden = true; clear(details); }
+  document.getElementById("kg-panel-close").addEventListener("click", function () { hideDetails(); unhighlight(); });
+
+  /** A node name in the panel: a button that selects the node when it is drawn, plain text otherwise. */
+  function nodeRef(id, name) {
+    if (!byId[id] || nodeHidden[id]) { return el("span", { className: "kg-ref-off", text: name }); }
+    var b = el("button", { type: "button", className: "kg-ref", "data-id": id, text: name });
+    b.addEventListener("click", function () { selectNode(id); });
+    return b;
+  }
+
+  function claimItem(r, relation) {
+    var head = el("div", { className: "kg-claim-head" });
+    if (r.paper_title) { head.appendChild(el("span", { className: "kg-muted", text: r.paper_title + ": " })); }
+    if (r.subject) { head.appendChild(el("span", { text: r.subject + " " })); }
+    if (relation) { head.appendChild(el("span", { className: "kg-muted", text: relation + " " })); }
+    else if (r.subject) { head.appendChild(el("span", { className: "kg-muted", text: "\u2192 " })); }
+    head.appendChild(nodeRef(r.object_id, r.object));
+    var extra = r.object_label + (typeof r.confidence === "number" ? " \u00b7 confidence " + r.confidence.toFixed(2) : "");
+    head.appendChild(el("span", { className: "kg-muted", text: " (" + extra + ")" }));
+    return el("li", null, head, r.evidence ? el("blockquote", { className: "kg-evidence", text: r.evidence }) : null);
+  }
+
+  /** The paper's card: what it introduces, uses, beats and extends, each with its evidence sentence,
+   *  the entities it mentions, and what later papers say about what it introduced. */
+  function paperPanel(id) {
+    var card = cards[id];
+    if (!card) { return null; }
+    var box = el("div", { className: "kg-paper-panel", "data-id": id });
+    // The page's JSON has sorted keys: the order of the sections comes from meta.section_order.
+    (meta.section_order || Object.keys(card.sections)).forEach(function (type) {
+      var rows = card.sections[type] || [];
+      box.appendChild(el("h4", { "data-section": type, text: (sectionTitles[type] || type) + " (" + rows.length + ")" }));
+      if (!rows.length) { box.appendChild(el("p", { className: "kg-muted kg-note", text: "none" })); return; }
+      if (type === "MENTIONS") {
+        var p = el("p", { className: "kg-mentions" });
+        rows.forEach(function (r, i) { if (i) { p.appendChild(document.createTextNode(", ")); } p.appendChild(nodeRef(r.object_id, r.object)); });
+        box.appendChild(p);
+        return;
+      }
+      var list = el("ul", { className: "kg-claims" });
+      rows.forEach(function (r) { list.appendChild(claimItem(r, null)); });
+      box.appendChild(list);
+    });
+    box.appendChild(el("h4", { "data-section": "later", text: (sectionTitles.later || "Later work") + " (" + card.later.length + ")" }));
+    if (card.later.length) {
+      var later = el("ul", { className: "kg-claims" });
+      card.later.forEach(function (r) { later.appendChild(claimItem(r, r.relation)); });
+      box.appendChild(later);
+    } else {
+      box.appendChild(el("p", { className: "kg-muted kg-note", text: "none" }));
+    }
+    return box;
+  }
+
+  function nodeDetails(id) {
+    var extra = cards[id] ? paperPanel(id) : connectionsList(id);
+    if (cards[id]) {
+      var wrapBox = el("div");
+      wrapBox.appendChild(extra);
+      var conns = connectionsList(id);
+      if (conns) { wrapBox.appendChild(el("h4", { className: "kg-section-title", text: "In this view" })); wrapBox.appendChild(conns); }
+      extra = wrapBox;
+    }
+    showDetails(nodeCard(id), extra);
   }
 
   // ---- the network ------------------------------------------------------------------------
+  // Filter state; relations in meta.hidden (MENTIONS) start hidden, which leaves the layout unchanged
+  // (vis-network keeps hidden edges in its physics) and halves what is drawn.
+  var hiddenLabels = new Set(), hiddenRelations = new Set(meta.hidden || []);
+  var nodeHidden = {}, edgeHidden = {};
+  data.edges.forEach(function (e) {
+    if (hiddenRelations.has(e.kg.type)) { e.hidden = true; edgeHidden[e.id] = true; view.visibleEdges--; }
+  });
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
   var container = document.getElementById("kg-network");
@@ -210,6 +300,7 @@
   function finish(iterations) {
     if (view.ready) { return; }
     network.setOptions({ physics: { enabled: false } });
+    fitView();
     view.stabilizationMs = Math.round(performance.now() - started);
     view.iterations = iterations;
     view.drawnNodes = network.body.nodeIndices.length;
@@ -228,7 +319,7 @@
   });
   network.once("stabilizationIterationsDone", function () { finish(lastIteration); });
   network.once("stabilized", function (p) { finish(p && p.iterations); });
-  if (data.nodes.length === 0) { finish(0); }
+  if (data.nodes.length === 0 || layout.kind !== "force") { finish(0); }
 
   // ---- hover cards ------------------------------------------------------------------------
   var hovercard = document.getElementById("kg-hovercard");
@@ -244,12 +335,23 @@
     hovercard.style.top = y + "px";
   }
   function hideHover() { hovercard.hidden = true; clear(hovercard); }
-  network.on("hoverNode", function (p) { showHover(nodeCard(p.node), p.pointer.DOM); });
+  // The hovered node is labelled first; "_requestRedraw" batches the redraw into vis-network's next frame.
+  network.on("hoverNode", function (p) {
+    hovered = p.node;
+    network.body.emitter.emit("_requestRedraw");
+    showHover(nodeCard(p.node), p.pointer.DOM);
+  });
+  network.on("blurNode", function () { hovered = null; network.body.emitter.emit("_requestRedraw"); });
   network.on("hoverEdge", function (p) { if (edgeById[p.edge]) { showHover(edgeCard(p.edge), p.pointer.DOM); } });
   network.on("blurNode", hideHover);
   network.on("blurEdge", hideHover);
   network.on("dragStart", hideHover);
   network.on("zoom", hideHover);
+  // Until the reader moves the view, a resized window is fitted again.
+  var userMoved = false;
+  network.on("dragStart", function () { userMoved = true; });
+  network.on("zoom", function () { userMoved = true; });
+  network.on("resize", function () { if (view.ready && !userMoved && !spotlight) { fitView(); } });
   network.on("animationFinished", function () { view.animating = false; });
 
   // ---- neighbourhood highlight ------------------------------------------------------------
@@ -268,8 +370,19 @@
     network.unselectAll();
     network.redraw();
   }
+  /** The node and its neighbours through shown edges (a neighbour by a hidden MENTIONS edge stays veiled). */
+  function neighbourhood(id) {
+    var ids = [id], seen = {};
+    seen[id] = true;
+    network.getConnectedEdges(id).forEach(function (eid) {
+      if (edgeHidden[eid]) { return; }
+      var e = edgeById[eid], other = e.from === id ? e.to : e.from;
+      if (!seen[other] && !nodeHidden[other]) { seen[other] = true; ids.push(other); }
+    });
+    return ids;
+  }
   function highlightNode(id) {
-    highlight([id].concat(network.getConnectedNodes(id)), network.getConnectedEdges(id));
+    highlight(neighbourhood(id), network.getConnectedEdges(id));
   }
 
   function drawShape(ctx, shape, x, y, r) {
@@ -280,8 +393,7 @@
     else { ctx.arc(x, y, r, 0, 2 * Math.PI); }
   }
 
-  network.on("afterDrawing", function (ctx) {
-    if (!spotlight) { return; }
+  function drawSpotlight(ctx) {
     var shown = {
       nodes: spotlight.nodes.filter(function (id) { return !nodeHidden[id]; }),
       edges: spotlight.edges.filter(function (id) { return !edgeHidden[id]; })
@@ -317,52 +429,190 @@
       ctx.lineTo(tipX - ux * head + uy * head * 0.5, tipY - uy * head - ux * head * 0.5);
       ctx.closePath(); ctx.fill();
     });
-    var fontPx = 13 / scale;
-    ctx.font = fontPx + "px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
-    ctx.textAlign = "center";
-    ctx.textBaseline = "top";
     shown.nodes.forEach(function (id) {
       var n = byId[id], p = pos[id], r = radius[id];
       var style = labelStyle[n.kg.label] || { color: "#ddd", border: "#888", shape: "dot" };
       drawShape(ctx, style.shape, p.x, p.y, r);
       ctx.fillStyle = style.color; ctx.fill();
       ctx.lineWidth = 2 / scale; ctx.strokeStyle = "#111"; ctx.stroke();
-      ctx.lineWidth = 3 / scale; ctx.strokeStyle = "rgba(255,255,255,0.9)"; ctx.fillStyle = "#111";
-      ctx.strokeText(n.label, p.x, p.y + r + 3 / scale);
-      ctx.fillText(n.label, p.x, p.y + r + 3 / scale);
     });
     ctx.restore();
+    return shown.nodes;
+  }
+
+  // ---- label layer ----------------------------------------------------------------------------
+  var LABEL_FONT = 12, FOCUS_FONT = 13, LABEL_GAP = 3, CELL = 64;
+  var FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+  var labelOrder = data.nodes.slice().sort(function (a, b) { return a.kg.rank - b.kg.rank; })
+    .map(function (n) { return n.id; });
+  var labelWidth = {};
+  var hovered = null;
+
+  /** Focus in bold, papers in italics (a paper and the model it introduces often share a name). */
+  function labelFont(id) {
+    if (id === meta.focus) { return "600 " + FOCUS_FONT + "px " + FONT_FAMILY; }
+    return (byId[id].kg.label === "Paper" ? "italic " : "") + LABEL_FONT + "px " + FONT_FAMILY;
+  }
+
+  function drawLabels(ctx, only) {
+    var ratio = (network.canvas && network.canvas.pixelRatio) || window.devicePixelRatio || 1;
+    var W = container.clientWidth, H = container.clientHeight;
+    var scale = network.getScale();
+    var zoom = view.fitScale ? Math.max(1, scale / view.fitScale) : 1;
+    var budget = labelPolicy.all ? Infinity : Math.ceil(labelPolicy.overview * zoom * zoom);
+    var first = [];
+    if (hovered && byId[hovered]) { first.push(hovered); }
+    if (only) { first = first.concat(only.slice().sort(function (a, b) { return byId[a].kg.rank - byId[b].kg.rank; })); }
+    var grid = {}, placed = [], seen = {};
+    function collides(b) {
+      for (var gx = Math.floor(b.x / CELL); gx <= Math.floor((b.x + b.w) / CELL); gx++) {
+        for (var gy = Math.floor(b.y / CELL); gy <= Math.floor((b.y + b.h) / CELL); gy++) {
+          var cell = grid[gx + "," + gy];
+          if (!cell) { continue; }
+          for (var i = 0; i < cell.length; i++) {
+            var o = cell[i];
+            if (b.x < o.x + o.w + 1 && o.x < b.x + b.w + 1 && b.y < o.y + o.h && o.y < b.y + b.h) { return true; }
+          }
+        }
+      }
+      return false;
+    }
+    function remember(b) {
+      for (var gx = Math.floor(b.x / CELL); gx <= Math.floor((b.x + b.w) / CELL); gx++) {
+        for (var gy = Math.floor(b.y / CELL); gy <= Math.floor((b.y + b.h) / CELL); gy++) {
+          (grid[gx + "," + gy] = grid[gx + "," + gy] || []).push(b);
+        }
+      }
+    }
+    ctx.save();
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.textAlign = "left";
+    ctx.textBaseline = "middle";
+    ctx.lineJoin = "round";
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = "rgba(255,255,255,0.92)";
+    ctx.fillStyle = "#1f2933";
+    function tryLabel(id, forced) {
+      if (seen[id] || nodeHidden[id]) { return; }
+      seen[id] = true;
+      var body = network.body.nodes[id];
+      if (!body) { return; }
+      var p = network.canvasToDOM({ x: body.x, y: body.y });
+      if (!forced && (p.x < -400 || p.x > W + 400 || p.y < -40 || p.y > H + 40)) { return; }  // far off screen
+      var font = labelFont(id);
+      ctx.font = font;
+      var text = byId[id].kg.short;
+      var key = font + "\u0000" + id;
+      var w = labelWidth[key];
+      if (w === undefined) { w = labelWidth[key] = Math.ceil(ctx.measureText(text).width); }
+      var fontPx = id === meta.focus ? FOCUS_FONT : LABEL_FONT;
+      var h = Math.ceil(fontPx * 1.3);
+      var r = (body.options.size || 8) * scale;
+      var side = byId[id].kg.side || layout.labelSide;
+      var b = side === "right" ? { x: p.x + r + LABEL_GAP, y: p.y - h / 2, w: w, h: h }
+        : side === "left" ? { x: p.x - r - LABEL_GAP - w, y: p.y - h / 2, w: w, h: h }
+        : { x: p.x - w / 2, y: p.y + r + LABEL_GAP, w: w, h: h };
+      if (b.x < 0 || b.y < 0 || b.x + w > W || b.y + h > H) {
+        if (!forced) { return; }
+        b.x = Math.min(Math.max(0, b.x), W - w);
+        b.y = Math.min(Math.max(0, b.y), H - h);
+      }
+      if (collides(b)) { return; }
+      remember(b);
+      ctx.strokeText(text, b.x, b.y + h / 2);
+      ctx.fillText(text, b.x, b.y + h / 2);
+      placed.push({ id: id, text: text, x: b.x, y: b.y, w: w, h: h, font: fontPx });
+    }
+    first.forEach(function (id) { tryLabel(id, true); });
+    if (!only) {
+      for (var i = 0; i < labelOrder.length && i < budget; i++) { tryLabel(labelOrder[i], false); }
+    }
+    ctx.restore();
+    view.labels = placed;
+  }
+
+  network.on("afterDrawing", function (ctx) {
+    var only = spotlight ? drawSpotlight(ctx) : null;
+    drawLabels(ctx, only);
   });
+
+  /**
+   * Frame the nodes `ids` in the window with room for their labels (and, when given, `extraRight`
+   * pixels covered on the right, e.g. by the panel), zooming in no further than `maxScale`.
+   * Returns the scale; animates when `animate`.
+   */
+  function frame(ids, extraRight, maxScale, animate) {
+    if (!ids.length) { return network.getScale(); }
+    var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    ids.forEach(function (id) {
+      var b = network.body.nodes[id], r = b.options.size || 8;
+      minX = Math.min(minX, b.x - r); maxX = Math.max(maxX, b.x + r);
+      minY = Math.min(minY, b.y - r); maxY = Math.max(maxY, b.y + r);
+    });
+    var W = container.clientWidth, H = container.clientHeight;
+    var right = layout.labelSide === "right";
+    var left = ids.some(function (id) { return byId[id].kg.side === "left"; });
+    var padL = left ? 170 : right ? 16 : 70, padR = (right ? 170 : 70) + extraRight, padT = 16, padB = right ? 16 : 30;
+    var availW = Math.max(50, W - padL - padR), availH = Math.max(50, H - padT - padB);
+    var scale = Math.min(availW / Math.max(1, maxX - minX), availH / Math.max(1, maxY - minY), maxScale);
+    var cx = (minX + maxX) / 2 - (padL + availW / 2 - W / 2) / scale;
+    var cy = (minY + maxY) / 2 - (padT + availH / 2 - H / 2) / scale;
+    network.moveTo({ position: { x: cx, y: cy }, scale: scale,
+                     animation: animate ? { duration: 350, easingFunction: "easeInOutQuad" } : false });
+    return scale;
+  }
+
+  /** Fit every visible node in the window once the layout has settled; labels count from this zoom. */
+  function fitView() {
+    var ids = data.nodes.filter(function (n) { return !nodeHidden[n.id]; }).map(function (n) { return n.id; });
+    view.fitScale = frame(ids, 0, 1.6, false);
+  }
+
+  /** Frame the neighbourhood of `id` beside the panel (no closer than 1.5x); with `onlyIfHidden`, only
+   *  when part of it is behind the panel or outside the window, so a click does not move a view that
+   *  already shows everything. */
+  function frameNeighbourhood(id, onlyIfHidden) {
+    var near = neighbourhood(id);
+    var covered = panel.hidden ? 0 : panel.offsetWidth + 16;
+    if (onlyIfHidden) {
+      var W = container.clientWidth - covered, H = container.clientHeight;
+      var pos = network.getPositions(near);
+      var hidden = near.some(function (n) {
+        var d = network.canvasToDOM(pos[n]);
+        return d.x < 0 || d.y < 0 || d.x > W || d.y > H;
+      });
+      if (!hidden) { return; }
+    }
+    view.animating = true;
+    frame(near, covered, Math.max(1.5, view.fitScale || 0), true);
+  }
 
   function selectNode(id) {
     if (!byId[id]) { return false; }
     if (nodes.get(id).hidden) { return false; }
     network.selectNodes([id]);
     highlightNode(id);
-    view.animating = true;
-    // Frame the whole neighbourhood, without zooming in further than 1.5x on a small one.
-    network.fit({ nodes: [id].concat(network.getConnectedNodes(id)), maxZoomLevel: 1.5,
-                  animation: { duration: 350, easingFunction: "easeInOutQuad" } });
-    showDetails(nodeCard(id), connectionsList(id));
+    nodeDetails(id);
+    frameNeighbourhood(id, false);
     return true;
   }
 
   network.on("click", function (p) {
     if (p.nodes.length) {
       highlightNode(p.nodes[0]);
-      showDetails(nodeCard(p.nodes[0]), connectionsList(p.nodes[0]));
+      nodeDetails(p.nodes[0]);
+      frameNeighbourhood(p.nodes[0], true);
     } else if (p.edges.length && edgeById[p.edges[0]]) {
       var e = edgeById[p.edges[0]];
       highlight([e.from, e.to], [e.id]);
       showDetails(edgeCard(e.id));
     } else {
       unhighlight();
+      hideDetails();
     }
   });
 
   // ---- legend and filters -----------------------------------------------------------------
-  var hiddenLabels = new Set(), hiddenRelations = new Set();
-  var nodeHidden = {}, edgeHidden = {};
   function applyFilters() {
     // Only items whose visibility changes are sent to the DataSets (updates cost ~0.1 ms each).
     var nodeChanges = [], edgeChanges = [], visibleNodes = 0, visibleEdges = 0;
@@ -387,11 +637,12 @@
 
   function legendRow(swatch, name, count, hiddenSet, kind) {
     var box = el("input", { type: "checkbox", "data-filter": kind, value: name });
-    box.checked = true;
+    box.checked = !hiddenSet.has(name);
     box.disabled = count === 0;
     box.addEventListener("change", function () {
       if (box.checked) { hiddenSet.delete(name); } else { hiddenSet.add(name); }
       applyFilters();
+      showHiddenLabel();
     });
     var row = el("label", { className: "kg-legend-row" + (count === 0 ? " kg-muted" : "") }, box, swatch,
       el("span", { text: name }), el("span", { className: "kg-count", text: count.toLocaleString("en") }));
@@ -406,6 +657,35 @@
   meta.relations.forEach(function (r) {
     relBox.appendChild(legendRow(lineSwatch(r.color, r.dashes, r.width), r.name, r.count, hiddenRelations, "relation"));
   });
+
+  // One click shows (or hides again) the relations hidden by default (MENTIONS).
+  var quiet = meta.hidden || [];
+  var showHidden = document.getElementById("kg-show-hidden");
+  function quietCount() {
+    return meta.relations.filter(function (r) { return quiet.indexOf(r.name) >= 0; })
+      .reduce(function (sum, r) { return sum + r.count; }, 0);
+  }
+  function showHiddenLabel() {
+    if (!showHidden) { return; }
+    var anyHidden = quiet.some(function (r) { return hiddenRelations.has(r); });
+    showHidden.textContent = (anyHidden ? "Show " : "Hide ") + quiet.join(", ") + " edges (" +
+      quietCount().toLocaleString("en") + ")";
+    showHidden.setAttribute("aria-pressed", anyHidden ? "false" : "true");
+  }
+  if (showHidden) {
+    showHidden.hidden = quietCount() === 0;
+    showHidden.addEventListener("click", function () {
+      var anyHidden = quiet.some(function (r) { return hiddenRelations.has(r); });
+      quiet.forEach(function (r) {
+        if (anyHidden) { hiddenRelations.delete(r); } else { hiddenRelations.add(r); }
+        var box = relBox.querySelector("input[value='" + r + "']");
+        if (box) { box.checked = anyHidden; }
+      });
+      applyFilters();
+      showHiddenLabel();
+    });
+    showHiddenLabel();
+  }
 
   // ---- search -----------------------------------------------------------------------------
   var index = data.nodes.map(function (n) {
