@@ -1,7 +1,10 @@
-"""Extraction quality on the dev gold set: `kg eval` equals shared/gold/score.py, and scores stay above floors.
+"""Extraction quality, judged the way the project judges it.
 
-Floors sit a little under what the current rules reach (see README "Scores"), so a change that loses
-quality fails here; raise them when quality improves.
+* Cross-validation on the 400 training papers (``kg eval --cv 5``): the models are retrained inside every fold,
+  so these figures say how the extractor does on papers it was not trained on. Floors sit a little under what
+  the current extractor reaches (README "Scores"); raise them when quality improves.
+* The dev set (32 papers, never trained on): `kg eval` equals ``shared/gold/score.py``, and a fresh seeds build
+  stays above sanity floors and close to the cross-validated figures.
 """
 
 from __future__ import annotations
@@ -17,45 +20,73 @@ from kg.evaluation.gold import score_files
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
-GOLD = SHARED / "gold" / "dev.jsonl"
+DEV = SHARED / "gold" / "dev.jsonl"
+TRAIN = SHARED / "gold" / "train.jsonl"
 SCORER = SHARED / "gold" / "score.py"
 
-FLOORS = {
-    "entities": 0.83,
-    "entities_typed": 0.79,
-    "introduces": 0.87,
-    "USES": 0.70,
-    "OUTPERFORMS": 0.70,
-    "EXTENDS": 0.70,
-    "relations": 0.72,
+# Pooled 5-fold CV F1 on train.jsonl, a little under the measured figures (README "Scores").
+CV_FLOORS = {
+    "entities": 0.72,
+    "entities_typed": 0.65,
+    "introduces": 0.64,
+    "USES": 0.61,
+    "OUTPERFORMS": 0.40,
+    "EXTENDS": 0.10,
+    "relations": 0.56,
 }
+# Rules alone, same protocol: the learned extractor must beat them.
+RULES_ONLY_CV = {"entities": 0.695, "relations": 0.527}
+DEV_FLOORS = {"entities": 0.72, "entities_typed": 0.68, "introduces": 0.80, "relations": 0.55}
+
+
+@pytest.fixture(scope="module")
+def cv_scores() -> dict:
+    if not TRAIN.is_file():
+        pytest.skip("train gold set not found")
+    out = subprocess.run([sys.executable, "-m", "kg", "eval", "--cv", "5", str(TRAIN), "--json"],
+                         capture_output=True, text=True, check=True, cwd=REPO)
+    return json.loads(out.stdout)
 
 
 @pytest.fixture(scope="module")
 def dev_scores(seeds_graph_path: Path) -> dict:
-    if not GOLD.is_file():
+    if not DEV.is_file():
         pytest.skip("dev gold set not found")
-    result, _ = score_files(seeds_graph_path, GOLD)
+    result, _ = score_files(seeds_graph_path, DEV)
     return result
+
+
+@pytest.mark.parametrize("key", sorted(CV_FLOORS))
+def test_cross_validated_scores_stay_above_the_floor(cv_scores: dict, key: str) -> None:
+    assert cv_scores["pooled"][key]["f1"] >= CV_FLOORS[key], f"{key}: {cv_scores['pooled'][key]}"
+
+
+def test_learned_beats_the_rules_alone(cv_scores: dict) -> None:
+    for key, rules in RULES_ONLY_CV.items():
+        assert cv_scores["pooled"][key]["f1"] > rules + 0.02, key
+
+
+def test_cv_reports_every_fold_and_a_reliability_table(cv_scores: dict) -> None:
+    assert cv_scores["k"] == 5 and len(cv_scores["folds"]) == 5
+    rows = [r for r in cv_scores["reliability"] if r["n"]]
+    # every predicted relation is judged (the graph may fold two names of one paper into one node: >=)
+    assert sum(r["n"] for r in rows) >= cv_scores["pooled"]["relations"]["pred"] > 0
+    # calibrated enough to rank: the share of correct relations grows with the confidence bin
+    correct = [r["correct"] for r in rows]
+    assert correct == sorted(correct)
 
 
 def test_kg_eval_matches_the_shared_scorer(seeds_graph_path: Path, dev_scores: dict) -> None:
     if not SCORER.is_file():
         pytest.skip("shared scorer not found")
-    ours = subprocess.run([sys.executable, "-m", "kg", "eval", str(GOLD), "--graph", str(seeds_graph_path), "--json"],
+    ours = subprocess.run([sys.executable, "-m", "kg", "eval", str(DEV), "--graph", str(seeds_graph_path), "--json"],
                           capture_output=True, text=True, check=True, cwd=REPO)
-    theirs = subprocess.run([sys.executable, str(SCORER), str(seeds_graph_path), str(GOLD), "--json"],
+    theirs = subprocess.run([sys.executable, str(SCORER), str(seeds_graph_path), str(DEV), "--json"],
                             capture_output=True, text=True, check=True)
     assert json.loads(ours.stdout) == json.loads(theirs.stdout)
 
 
-@pytest.mark.parametrize("key", sorted(FLOORS))
+@pytest.mark.parametrize("key", sorted(DEV_FLOORS))
 def test_dev_scores_stay_above_the_floor(dev_scores: dict, key: str) -> None:
-    assert dev_scores[key]["f1"] >= FLOORS[key], f"{key}: {dev_scores[key]}"
-
-
-def test_foundation_floor(dev_scores: dict) -> None:
-    """The foundation issue's own floor: entity F1 >= 0.60 and relation F1 >= 0.45."""
-    assert dev_scores["entities"]["f1"] >= 0.60
-    assert dev_scores["relations"]["f1"] >= 0.45
+    assert dev_scores[key]["f1"] >= DEV_FLOORS[key], f"{key}: {dev_scores[key]}"
     assert dev_scores["papers_not_found"] == 0
