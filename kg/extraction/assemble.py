@@ -45,7 +45,7 @@ def title_head_links(doc: Doc, sent, mentions: list[DocMention], own_keys: set[s
     links = []
     for m in mentions:
         if start < m.start and m.end <= end and not m.weak and m.key not in own_keys and m.label == "Technique" \
-                and doc[m.start - 1].text.lower() not in ("a", "an", "the", "'s", "’s"):
+                and doc[m.start - 1].text.lower() not in cues.title_head_determiners:
             links.append(Link("EXTENDS", m, sent.text.strip(), TITLE_HEAD_RULE, TITLE_HEAD_CONFIDENCE))
     return links
 
