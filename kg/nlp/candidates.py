@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from spacy.tokens import Doc, Span, Token
 
@@ -40,15 +41,38 @@ _NAME_WITH_DIGIT = re.compile(r"^[A-Za-z][A-Za-z0-9.\-_/+']*\d[A-Za-z0-9.\-_/+']
 _CAMEL = re.compile(r"^[A-Z]?[a-z]+(?:[A-Z][A-Za-z]*)+$|^[A-Z]{2,}[a-z]+[A-Za-z]*$|^[a-z]+[A-Z][A-Za-z\-]*$")
 _HYPHEN_NAME = re.compile(r"^[A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+$")
 _ALLCAPS = re.compile(r"^[A-Z][A-Z0-9\-]{2,}s?$")
-_SIZE = re.compile(r"(?:^|[-_ ])\d+(?:\.\d+)?[BMKT](?:$|[-_])|\d+(?:\.\d+)?[bB]$|-(?:XXL|XL|Large|Base|Small|Tiny|Mini|Huge|Nano)\b", re.I)
 _VERSION = re.compile(r"^v?\d+(?:\.\d+)*[a-z]?$")
-_WORD_PLUS_NUMBER = re.compile(r"^(?:top|sim|approx|about|around|over|under|up|x|k|n|step|epoch|layer|round|stage|level|v)\d+$", re.I)
 _SHORT_CODE = re.compile(r"^[a-zA-Z]\d{1,2}(?:-[a-z]+)?$")        # o1, o3-mini, R1 (after "OpenAI", "DeepSeek")
 _LOWER_HYPHEN_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+){2,}$")
 _SIZE_TOKEN = re.compile(r"^\d+(?:\.\d+)?[BMKT]$|^\d+x\d+[BMKT]$")
 _NUMBERISH = re.compile(r"^[\d.,%x×\-+/:]+[A-Za-z]{0,2}$")
-_YEAR_OR_UNIT = re.compile(r"^\d+(?:st|nd|rd|th|s|D|d|K|k|x|X|M|B|ms|s|h|GB|MB|TB|px|Hz|kHz|fps|bit|bits)$")
-_ORDINAL_WORDS = re.compile(r"^(?:COVID-19|SARS-CoV-2|H\d{2,3}|A\d{2,3}|V\d{3}|RTX\d*|x86|ARM\d*|Q[1-4]|[A-Z]\d)$")
+
+
+class ShapePatterns(NamedTuple):
+    """Name-shape expressions built from ``typing.json`` word lists (size words, units, codes)."""
+
+    size: re.Pattern           # "7B", "-XL": a model size
+    word_plus_number: re.Pattern   # "top5", "step3": a word and a number
+    year_or_unit: re.Pattern   # "12GB", "3rd"
+    non_name_code: re.Pattern  # "H100", "COVID-19", "Q3"
+
+
+_PATTERNS: dict[int, tuple[Typing, ShapePatterns]] = {}
+
+
+def shape_patterns(typing: Typing) -> ShapePatterns:
+    """The compiled ``ShapePatterns`` of ``typing`` (built once per loaded ``Typing``)."""
+    hit = _PATTERNS.get(id(typing))
+    if hit is None or hit[0] is not typing:
+        alt = lambda words: "|".join(words)  # noqa: E731  (data: plain words, or regexes for non_name_codes)
+        patterns = ShapePatterns(
+            re.compile(r"(?:^|[-_ ])\d+(?:\.\d+)?[BMKT](?:$|[-_])|\d+(?:\.\d+)?[bB]$|-(?:" + alt(typing.size_words) + r")\b", re.I),
+            re.compile(r"^(?:" + alt(typing.number_prefix_words) + r")\d+$", re.I),
+            re.compile(r"^\d+(?:" + alt(typing.number_units) + r")$"),
+            re.compile(r"^(?:" + alt(typing.non_name_codes) + r")$"),
+        )
+        hit = _PATTERNS[id(typing)] = (typing, patterns)
+    return hit[1]
 
 
 def token_is_name_like(tok: Token, typing: Typing) -> bool:
@@ -79,9 +103,10 @@ def text_is_name_like(text: str, typing: Typing) -> bool:
 def _name_like_uncached(text: str, typing: Typing) -> bool:
     if len(text) < 2 or text.lower() in typing.non_entities or text.lower() in typing.metric_words:
         return False
-    if _NUMBERISH.match(text) or _YEAR_OR_UNIT.match(text) or _ORDINAL_WORDS.match(text) or text[0].isdigit():
+    shapes = shape_patterns(typing)
+    if _NUMBERISH.match(text) or shapes.year_or_unit.match(text) or shapes.non_name_code.match(text) or text[0].isdigit():
         return False
-    if _WORD_PLUS_NUMBER.match(text):
+    if shapes.word_plus_number.match(text):
         return False                        # "top5", "sim3" (a lost "\sim"), "x10": a word and a number
     if "-" in text:
         parts = [p for p in text.split("-") if p]
@@ -111,7 +136,7 @@ def token_is_capitalised_word(tok: Token, typing: Typing) -> bool:
 
 def guess_name_label(text: str, typing: Typing) -> str | None:
     """Type a bare name by its shape: sizes and model suffixes -> Model, benchmark suffixes -> Dataset."""
-    if _SIZE.search(text):
+    if shape_patterns(typing).size.search(text):
         return "Model"
     for suffix in typing.dataset_name_suffixes:
         if text.endswith(suffix) and len(text) > len(suffix) + 1 and not (suffix == "K" and not _HAS_DIGIT.search(text)):

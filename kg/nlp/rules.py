@@ -88,6 +88,10 @@ class Typing:
     kind_nouns: frozenset[str]
     eval_prepositions: frozenset[str]
     generic_title_prefixes: frozenset[str]
+    size_words: tuple[str, ...]                 # the four below keep their order and case: regex alternations
+    number_prefix_words: tuple[str, ...]
+    number_units: tuple[str, ...]
+    non_name_codes: tuple[str, ...]             # regular expressions
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,10 @@ def load_typing(root: Path | None = None) -> Typing:
         kind_nouns=low("kind_nouns"),
         eval_prepositions=low("eval_prepositions"),
         generic_title_prefixes=low("generic_title_prefixes"),
+        size_words=tuple(d["size_words"]),
+        number_prefix_words=tuple(d["number_prefix_words"]),
+        number_units=tuple(d["number_units"]),
+        non_name_codes=tuple(d["non_name_codes"]),
     )
 
 
