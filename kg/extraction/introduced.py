@@ -98,7 +98,9 @@ def from_title(title: str, abstract_acronyms: dict[str, str], typing: Typing) ->
         return Introduced(clean_surface(long_form), label, title, "introduce.title-prefix", (prefix, *aliases))
     words = prefix.split()
     if len(words) > 1 and (is_acronym_like(words[0]) or token_has_inner_caps(words[0])) and len(words[0]) >= 3:
-        aliases = (words[0],)           # "SNIPER Training": the paper also writes plain "SNIPER"
+        # A several-word title name led by an acronym-like or inner-capital word ("XYZ Training", "FooNet Decoding"):
+        # the abstract usually writes that leading word alone, so it is an alias of the introduced name.
+        aliases = (words[0],)
     return Introduced(prefix, label, title, "introduce.title-prefix", aliases)
 
 
