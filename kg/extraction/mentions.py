@@ -198,6 +198,8 @@ def _mention_of(doc: Doc, p: Proposal, typing: Typing, prefixes: dict[tuple[int,
         return None
     if re.fullmatch(r"[\d\W_]+", canonical):
         return None
+    if p.end < len(doc) and doc[p.end].text.lower() in typing.metric_followers and not p.rule.startswith("gazetteer"):
+        return None                         # a name right before "score"/"accuracy"... names a metric, not an entity
     final_label = p.label or type_candidate(doc, span, None, typing)
     if final_label not in ("Model", "Dataset", "Technique"):
         return None

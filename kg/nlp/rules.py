@@ -71,6 +71,7 @@ class Typing:
     generic_heads: frozenset[str]
     broad_terms: frozenset[str]
     capitalised_common: frozenset[str]
+    metric_followers: frozenset[str]
     phrase_blockers: frozenset[str]
     compound_suffixes: frozenset[str]
     model_suffix_words: frozenset[str]          # case-sensitive
@@ -165,6 +166,7 @@ def load_typing(root: Path | None = None) -> Typing:
         generic_heads=low("generic_heads"),
         broad_terms=low("broad_terms"),
         capitalised_common=low("capitalised_common"),
+        metric_followers=low("metric_followers"),
         phrase_blockers=low("phrase_blockers"),
         compound_suffixes=low("compound_suffixes"),
         model_suffix_words=frozenset(d["model_suffix_words"]),
