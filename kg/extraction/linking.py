@@ -116,16 +116,6 @@ def link_sentence(doc: Doc, sent: Span, mentions: list[DocMention], cue_spans: l
     return links
 
 
-def _appositive_name(doc: Doc, m: DocMention, sent: Span, mention_at: dict[int, DocMention], cues: Cues) -> DocMention | None:
-    """The name standing in apposition after ``m`` + a generic noun ("X model Y" -> Y), if any."""
-    j = m.end
-    while j < sent.end and j - m.end < 2 and doc[j].text.lower() in cues.apposition_heads:
-        j += 1
-    if j > m.end and j in mention_at:
-        return mention_at[j]
-    return None
-
-
 def _walk_targets(doc: Doc, cue: Span, sent: Span, mention_at: dict[int, DocMention], cue_at: dict[int, Span],
                   transparent: set[str], max_gap: int, cues: Cues) -> list[DocMention]:
     """Mentions claimed by ``cue``: the first within ``max_gap`` tokens, then the ones coordinated with it.
@@ -146,9 +136,6 @@ def _walk_targets(doc: Doc, cue: Span, sent: Span, mention_at: dict[int, DocMent
             break
         m = mention_at.get(i)
         if m is not None:
-            appositive = _appositive_name(doc, m, sent, mention_at, cues)
-            if appositive is not None:            # "the CUA model UI-TARS-1.5-7B": the name is the target
-                m = appositive
             targets.append(m)
             i, gap, in_list, connected = m.end, 0, True, False
             continue

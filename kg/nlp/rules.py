@@ -45,7 +45,6 @@ class Cues:
     list_connectors: frozenset[str]
     connectors: frozenset[str]
     possessive_markers: frozenset[str]
-    apposition_heads: frozenset[str]
     concessive_markers: frozenset[str]
     title_head_determiners: frozenset[str]
 
@@ -141,7 +140,6 @@ def load_cues(root: Path | None = None) -> Cues:
         list_connectors=frozenset(data["list_connectors"]),
         connectors=frozenset(data["connectors"]),
         possessive_markers=frozenset(data["possessive_markers"]),
-        apposition_heads=frozenset(data["apposition_heads"]),
         concessive_markers=frozenset(data["concessive_markers"]),
         title_head_determiners=frozenset(data["title_head_determiners"]),
     )
