@@ -148,7 +148,7 @@ def guess_name_label(text: str, typing: Typing) -> str | None:
 
 
 def find_name_tokens(doc: Doc, typing: Typing, words: list[str] | None = None) -> list[Candidate]:
-    """Name-shaped tokens, extended over following version/size tokens (``Llama 3.1 8B``, ``MultiWOZ 2.1``)."""
+    """Name-shaped tokens, extended over following version/size tokens (``Llama 3.1 8B``, ``GPT-4 Turbo``)."""
     out: list[Candidate] = []
     words = words if words is not None else [t.text for t in doc]
     i = 0
@@ -196,6 +196,9 @@ def _name_tail(doc: Doc, i: int, end: int, typing: Typing) -> int:
 
 def _takes_word_before(doc: Doc, i: int, out: list[Candidate], typing: Typing) -> bool:
     """Does the short or lower-case-initial code at ``i`` continue the capitalised word before it ("OpenAI o1")?
+
+    A name-shaped token of at most four characters, or one starting in lower case, right after a plain capitalised
+    word is usually a family name's version code, so the name spans both words.
 
     The word before must be a plain capitalised word that is not a generic modifier or a common capitalised
     word (organisations excepted), and not the end of a strong name already proposed.
