@@ -170,7 +170,7 @@ def from_novel(doc: Doc, mentions: list[DocMention]) -> list[Introduced]:
         i = m.start - 1
         while i > 0 and doc[i].text in ("``", "`", '"', "“", "'"):
             i -= 1
-        if doc[i].text.lower() != "novel":
+        if doc[i].text.lower() not in load_words().novelty_markers:
             continue
         sent = doc[m.start].sent
         if sent.start in own_sents or m.weak:
@@ -189,8 +189,8 @@ def from_appositions(doc: Doc, mentions: list[DocMention], typing: Typing) -> li
         sent = doc[m.start].sent
         if doc[m.end].text == "," and doc[m.end + 1].text.lower() in load_words().indefinite_articles:
             description = [t.text for t in doc[m.end + 2:min(sent.end, m.end + 10)]]       # "StepRM, a 7B reward model"
-        elif m.start >= 2 and doc[m.start - 1].text == "," and doc[m.end].text in (",", "(") and "our" in \
-                [t.text.lower() for t in doc[max(sent.start, m.start - 6):m.start - 1]]:
+        elif m.start >= 2 and doc[m.start - 1].text == "," and doc[m.end].text in (",", "(") and not load_words().own_determiners.isdisjoint(
+                t.text.lower() for t in doc[max(sent.start, m.start - 6):m.start - 1]):
             description = [t.text for t in doc[max(sent.start, m.start - 6):m.start - 1]][::-1]  # "our 8B policy model, X,"
         else:
             continue

@@ -109,6 +109,8 @@ class Words:
     naming_cues: frozenset[str]
     name_joiners: frozenset[str]
     indefinite_articles: frozenset[str]
+    novelty_markers: frozenset[str]
+    own_determiners: frozenset[str]
 
 
 def _read(path: Path) -> dict:
@@ -205,4 +207,6 @@ def load_words(root: Path | None = None) -> Words:
         naming_cues=frozenset(d["naming_cues"]),
         name_joiners=frozenset(d["name_joiners"]),
         indefinite_articles=frozenset(d["indefinite_articles"]),
+        novelty_markers=frozenset(d["novelty_markers"]),
+        own_determiners=frozenset(d["own_determiners"]),
     )
