@@ -13,7 +13,7 @@ from kg.extraction.linking import Link, is_own, link_sentence
 from kg.extraction.mentions import DocMention, select_mentions
 from kg.extraction.names import fold
 from kg.nlp.components import FIELD_SEPARATOR
-from kg.nlp.rules import Cues, Typing
+from kg.nlp.rules import Cues, Typing, load_words
 from kg.records import Extraction, Mention, Relation
 
 FALLBACK_DATASET_RULE = "use.dataset-in-own-sentence"
@@ -45,7 +45,7 @@ def title_head_links(doc: Doc, sent, mentions: list[DocMention], own_keys: set[s
     links = []
     for m in mentions:
         if start < m.start and m.end <= end and not m.weak and m.key not in own_keys and m.label == "Technique" \
-                and doc[m.start - 1].text.lower() not in ("a", "an", "the", "'s", "’s"):
+                and doc[m.start - 1].text.lower() not in cues.title_head_determiners:
             links.append(Link("EXTENDS", m, sent.text.strip(), TITLE_HEAD_RULE, TITLE_HEAD_CONFIDENCE))
     return links
 
@@ -67,7 +67,7 @@ def kind_of_links(doc: Doc, sent, mentions: list[DocMention], own_keys: set[str]
         if doc[m.end].text.lower() not in typing.generic_heads:
             continue
         before = [t.text.lower() for t in doc[max(sent.start, m.start - 2):m.start]]
-        if "a" in before or "an" in before:
+        if any(w in load_words().indefinite_articles for w in before):
             links.append(Link("EXTENDS", m, sent.text.strip(), KIND_OF_RULE, KIND_OF_CONFIDENCE))
     return links
 

@@ -17,12 +17,10 @@ from kg.extraction.mentions import DocMention
 from kg.extraction.names import clean_surface, fold
 from kg.nlp.candidates import (guess_name_label, is_acronym_like, long_form_in, title_prefix_name, token_has_inner_caps,
                                token_is_name_like)
-from kg.nlp.rules import Typing
+from kg.nlp.rules import Typing, load_words
 
-_PREPOSITIONS = {"of", "for", "with", "via", "by", "in", "on", "to", "through", "from", "using", "towards", "toward", "at", "and", "as", "that", "which", "is", "are", "beyond", "without", "under", "into", "over"}
 _MACRO = re.compile(r"^\\[A-Za-z]+$")
 _MAX_INTRODUCED = 4
-_INTRO_FILLERS = {"a", "an", "the", "novel", "new", "simple", "two", "three", "several", "namely", ",", "effective", "efficient", "general", "principled", "lightweight"}
 
 
 @dataclass
@@ -42,8 +40,7 @@ def head_label(words: list[str], typing: Typing) -> str | None:
         low = w.lower().strip(",.;:")
         if low in typing.dataset_heads:
             return "Dataset"
-        if low in ("model", "llm", "lm", "vlm", "mllm", "agent", "foundation", "predictor", "estimator", "detector",
-                   "tracker", "generator", "planner", "solver", "simulator", "encoder", "decoder", "network", "classifier") or low.endswith("model"):
+        if low in typing.descriptor_model_heads or low.endswith("model"):
             return "Model"
         if low in typing.technique_heads:
             return "Technique"
@@ -52,9 +49,10 @@ def head_label(words: list[str], typing: Typing) -> str | None:
 
 def _subtitle_head_words(subtitle: str) -> list[str]:
     """Words of a subtitle's first noun phrase, last first ("A Multimodal Open Dataset for X" -> Dataset, Open, ...)."""
+    stop_words = load_words().subtitle_stop_words
     words: list[str] = []
     for w in re.findall(r"[A-Za-z][\w\-']*", subtitle):
-        if w.lower() in _PREPOSITIONS and words:
+        if w.lower() in stop_words and words:
             break
         words.append(w)
     return list(reversed(words))
@@ -75,7 +73,7 @@ def subtitle_label(subtitle: str, typing: Typing) -> str | None:
         return "Dataset"
     head_words = _subtitle_head_words(subtitle)
     label = head_label(head_words, typing)
-    if label is None and first.endswith("ing") and first not in ("learning", "training"):
+    if label is None and first.endswith("ing") and first not in typing.subtitle_noun_gerunds:
         return "Technique"
     if label is None and head_words and head_words[0].lower() in typing.task_heads:
         return "Model"
@@ -84,7 +82,7 @@ def subtitle_label(subtitle: str, typing: Typing) -> str | None:
 
 def from_title(title: str, abstract_acronyms: dict[str, str], typing: Typing) -> Introduced | None:
     """The introduced name of a ``Name: subtitle`` title, expanded when the subtitle spells out an acronym."""
-    prefix = title_prefix_name(title)
+    prefix = title_prefix_name(title, typing)
     if not prefix:
         return None
     subtitle = title.split(":", 1)[1]
@@ -100,7 +98,9 @@ def from_title(title: str, abstract_acronyms: dict[str, str], typing: Typing) ->
         return Introduced(clean_surface(long_form), label, title, "introduce.title-prefix", (prefix, *aliases))
     words = prefix.split()
     if len(words) > 1 and (is_acronym_like(words[0]) or token_has_inner_caps(words[0])) and len(words[0]) >= 3:
-        aliases = (words[0],)           # "SNIPER Training": the paper also writes plain "SNIPER"
+        # A several-word title name led by an acronym-like or inner-capital word ("XYZ Training", "FooNet Decoding"):
+        # the abstract usually writes that leading word alone, so it is an alias of the introduced name.
+        aliases = (words[0],)
     return Introduced(prefix, label, title, "introduce.title-prefix", aliases)
 
 
@@ -109,12 +109,13 @@ def from_cues(doc: Doc, mentions: list[DocMention], typing: Typing) -> list[Intr
     by_start = {m.start: m for m in mentions}
     found: list[Introduced] = []
     own_sents = sentences_with(doc, ("own.subject",))
+    words = load_words()
     for cue in cue_list(doc):
         if cue.label_ != "introduce":
             continue
         sent = cue.sent
         own_sentence = sent.start in own_sents
-        if len(cue) == 1 and cue.text.lower() not in ("called", "dubbed", "named", "termed", "coined", "namely") and not own_sentence:
+        if len(cue) == 1 and cue.text.lower() not in words.naming_cues and not own_sentence:
             continue   # a bare "presents" needs "we"/"this paper" in the sentence
         limit = min(sent.end, cue.end + 12)
         for i in range(cue.end, limit):
@@ -126,14 +127,14 @@ def from_cues(doc: Doc, mentions: list[DocMention], typing: Typing) -> list[Intr
                 fresh_name = m.rule in ("pattern:capitalised", "pattern:acronym") and i - cue.end <= 1
                 # "we introduce a mesh-aware pruning loss": a new method phrase right after the cue and an article
                 fresh_phrase = m.rule == "pattern:technique-head" and m.end - m.start >= 2 and own_sentence \
-                    and all(t.text.lower() in _INTRO_FILLERS for t in doc[cue.end:i]) \
+                    and all(t.text.lower() in words.introduce_fillers for t in doc[cue.end:i]) \
                     and not (m.end < len(doc) and doc[m.end].text.lower() in typing.generic_heads)   # "a new X scheme": kind of X
                 if m.rule.startswith("gazetteer") or (m.weak and not (fresh_name or fresh_phrase)):
                     continue   # a known or generic entity is used, not introduced
                 label = _label_near(doc, m, cue.end, sent.end, typing) or m.label
                 found.append(Introduced(m.canonical, label, sent.text.strip(), "introduce.cue", (m.text,) if m.text != m.canonical else ()))
                 break
-            bare = _bare_name_after_cue(doc, i, cue.end, sent.end)
+            bare = _bare_name_after_cue(doc, i, cue.end, sent.end, words.name_joiners)
             if bare is not None:
                 end = bare
                 label = _label_near(doc, None, cue.end, sent.end, typing, at=(i, end)) or guess_name_label(doc[i:end].text, typing) or "Technique"
@@ -147,14 +148,14 @@ def from_cues(doc: Doc, mentions: list[DocMention], typing: Typing) -> list[Intr
     return found
 
 
-def _bare_name_after_cue(doc: Doc, i: int, cue_end: int, sent_end: int) -> int | None:
+def _bare_name_after_cue(doc: Doc, i: int, cue_end: int, sent_end: int, joiners: frozenset[str]) -> int | None:
     """End of a capitalised name right after the cue and closed by "," or "(" ("we propose Mutual-Taught, a ...")."""
     if i != cue_end or not doc[i].text[:1].isupper() or not doc[i].text[:1].isalpha():
         return None
     for j in range(i + 1, min(sent_end, i + 5)):
         if doc[j].text in (",", "("):
             return j
-        if not (doc[j].text[:1].isupper() or doc[j].text in ("-", "of", "for")):
+        if not (doc[j].text[:1].isupper() or doc[j].text in joiners):
             return None
     return None
 
@@ -169,7 +170,7 @@ def from_novel(doc: Doc, mentions: list[DocMention]) -> list[Introduced]:
         i = m.start - 1
         while i > 0 and doc[i].text in ("``", "`", '"', "“", "'"):
             i -= 1
-        if doc[i].text.lower() != "novel":
+        if doc[i].text.lower() not in load_words().novelty_markers:
             continue
         sent = doc[m.start].sent
         if sent.start in own_sents or m.weak:
@@ -186,10 +187,10 @@ def from_appositions(doc: Doc, mentions: list[DocMention], typing: Typing) -> li
         if m.weak or m.rule.startswith(("gazetteer", "acronym")) or m.end + 2 >= len(doc):
             continue
         sent = doc[m.start].sent
-        if doc[m.end].text == "," and doc[m.end + 1].text.lower() in ("a", "an"):
+        if doc[m.end].text == "," and doc[m.end + 1].text.lower() in load_words().indefinite_articles:
             description = [t.text for t in doc[m.end + 2:min(sent.end, m.end + 10)]]       # "StepRM, a 7B reward model"
-        elif m.start >= 2 and doc[m.start - 1].text == "," and doc[m.end].text in (",", "(") and "our" in \
-                [t.text.lower() for t in doc[max(sent.start, m.start - 6):m.start - 1]]:
+        elif m.start >= 2 and doc[m.start - 1].text == "," and doc[m.end].text in (",", "(") and not load_words().own_determiners.isdisjoint(
+                t.text.lower() for t in doc[max(sent.start, m.start - 6):m.start - 1]):
             description = [t.text for t in doc[max(sent.start, m.start - 6):m.start - 1]][::-1]  # "our 8B policy model, X,"
         else:
             continue

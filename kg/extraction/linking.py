@@ -18,11 +18,7 @@ from kg.extraction.mentions import DocMention
 from kg.nlp.rules import Cues
 
 NEGATION_WINDOW = 3
-# Tokens that may stand between two coordinated targets ("X, Y, as well as the Z").
-LIST_CONNECTORS = {",", "and", "or", "&", "/", "as", "well", "(", ")", "e.g.", "e.g.,", "i.e.", "including", "such", "the", "both", "either", "its", "their", "our", "newer", "recent", "larger", "strong", "several", "other", "models", "baselines"}
-LIST_GAP = 8
-CONNECTORS = {",", "and", "or", "&", "/", "as well as", "plus", "versus", "vs.", "vs"}
-POSSESSIVE = {"'s", "’s", "'"}
+LIST_GAP = 8            # tokens allowed between two coordinated targets (``cues.json`` list_connectors)
 
 
 @dataclass
@@ -49,13 +45,13 @@ def _accepted_cues(sent: Span, cue_spans: list[Span]) -> list[Span]:
     return out
 
 
-def _background_regions(doc: Doc, sent: Span, accepted: list[Span]) -> list[tuple[int, int]]:
+def _background_regions(doc: Doc, sent: Span, accepted: list[Span], cues: Cues) -> list[tuple[int, int]]:
     """Token ranges from a background marker ("unlike", "prior work", a sentence-initial "While") to the next comma."""
     regions = []
     for c in accepted:
         if c.label_ != "background":
             continue
-        if c.text.lower() in ("while", "whereas", "although", "though") and c.start != sent.start:
+        if c.text.lower() in cues.concessive_markers and c.start != sent.start:
             continue                      # only a sentence-initial concessive clause is background
         end = next((t.i for t in doc[c.end:sent.end] if t.text in (",", ";")), sent.end)
         regions.append((c.start, end))
@@ -89,7 +85,7 @@ def link_sentence(doc: Doc, sent: Span, mentions: list[DocMention], cue_spans: l
     transparent = {t.lower() for t in cues.transparent}
     links: list[Link] = []
     claimed = claimed_out if claimed_out is not None else set()
-    background_spans = _background_regions(doc, sent, accepted)
+    background_spans = _background_regions(doc, sent, accepted, cues)
     for cue in accepted:
         rule = cues.rule(cue.label_)
         if rule is not None and any(a <= cue.start < b for a, b in background_spans):
@@ -114,23 +110,10 @@ def link_sentence(doc: Doc, sent: Span, mentions: list[DocMention], cue_spans: l
             if background and rule.relation in ("OUTPERFORMS", "EXTENDS"):
                 continue
             relation, rule_id = rule.relation, rule.id
-            if relation == "EXTENDS" and m.end < len(doc) and doc[m.end].text in POSSESSIVE:
+            if relation == "EXTENDS" and m.end < len(doc) and doc[m.end].text in cues.possessive_markers:
                 relation, rule_id = "USES", rule.id + ".possessive"     # "improves X's accuracy" uses X
             links.append(Link(relation, m, sent.text.strip(), rule_id, rule.confidence))
     return links
-
-
-APPOSITION_HEADS = {"model", "models", "baseline", "baselines", "method", "approach", "system", "llm", "agent", "variant"}
-
-
-def _appositive_name(doc: Doc, m: DocMention, sent: Span, mention_at: dict[int, DocMention]) -> DocMention | None:
-    """The name standing in apposition after ``m`` + a generic noun ("X model Y" -> Y), if any."""
-    j = m.end
-    while j < sent.end and j - m.end < 2 and doc[j].text.lower() in APPOSITION_HEADS:
-        j += 1
-    if j > m.end and j in mention_at:
-        return mention_at[j]
-    return None
 
 
 def _walk_targets(doc: Doc, cue: Span, sent: Span, mention_at: dict[int, DocMention], cue_at: dict[int, Span],
@@ -153,16 +136,13 @@ def _walk_targets(doc: Doc, cue: Span, sent: Span, mention_at: dict[int, DocMent
             break
         m = mention_at.get(i)
         if m is not None:
-            appositive = _appositive_name(doc, m, sent, mention_at)
-            if appositive is not None:            # "the CUA model UI-TARS-1.5-7B": the name is the target
-                m = appositive
             targets.append(m)
             i, gap, in_list, connected = m.end, 0, True, False
             continue
         if in_list:
-            if low in CONNECTORS:
+            if low in cues.connectors:
                 connected, gap = True, 0
-            elif not connected and low not in LIST_CONNECTORS:
+            elif not connected and low not in cues.list_connectors:
                 break
         gap += 1
         if gap > (LIST_GAP if in_list else max_gap):

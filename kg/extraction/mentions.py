@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from spacy.tokens import Doc, Span
 
 from kg.extraction.names import clean_surface, fold
 from kg.extraction.typing_rules import is_non_entity, label_from_head, type_candidate
-from kg.nlp.rules import Typing
+from kg.nlp.rules import Typing, load_words
 
 PRIORITY = {"introduce": 0, "acronym": 1, "gazetteer": 2, "pattern": 3}
 
@@ -74,28 +75,24 @@ def acronym_table(doc: Doc, gazetteer: dict[tuple[int, int], Span], typing: Typi
     return table
 
 
-COMPONENT_HEADS = {"loss", "losses", "objective", "penalty", "regularizer", "term", "function", "head", "layer", "module",
-                   "estimator", "sampler"}
-COORDINATION = {",", "and", "or", "(", ")", "e.g.", "e.g.,", "i.e.", "as", "well", "including", "such"}
-
-
-_CLASS_PLURALS = {"agents", "models", "systems", "networks", "methods", "llms", "vlms", "approaches", "algorithms", "tasks"}
-
-
 def _class_phrase(name: str, typing: Typing) -> bool:
     """A lower-case plural class ("computer use agents", "graph neural networks" stays a technique via the gazetteer)."""
     words = name.split()
-    return len(words) >= 2 and words[-1].lower() in _CLASS_PLURALS and all(w.islower() for w in words[1:])
+    return len(words) >= 2 and words[-1].lower() in typing.class_plurals and all(w.islower() for w in words[1:])
 
 
-def coordinated_groups(doc: Doc, mentions: list[DocMention]) -> list[list[DocMention]]:
-    """Runs of mentions joined only by commas, "and", "or", brackets ("X, Y, and Z")."""
+def coordinated_groups(doc: Doc, mentions: list[DocMention], coordination: frozenset[str] | None = None) -> list[list[DocMention]]:
+    """Runs of mentions joined only by commas, "and", "or", brackets ("X, Y, and Z").
+
+    ``coordination``: the joining tokens (default: ``words.json`` coordination).
+    """
+    coordination = coordination if coordination is not None else load_words().coordination
     groups: list[list[DocMention]] = []
     for m in mentions:
         if groups:
             prev = groups[-1][-1]
             between = doc[prev.end:m.start]
-            if 0 < len(between) <= 3 and all(t.text.lower() in COORDINATION for t in between) and \
+            if 0 < len(between) <= 3 and all(t.text.lower() in coordination for t in between) and \
                     doc[prev.start].sent.start == doc[m.start].sent.start:
                 groups[-1].append(m)
                 continue
@@ -118,6 +115,118 @@ def propagate_list_labels(doc: Doc, mentions: list[DocMention], typing: Typing) 
                 m.label = majority
 
 
+class Proposal(NamedTuple):
+    """A candidate mention before selection (tier 1 is chosen before tier 2)."""
+
+    tier: int
+    start: int
+    end: int
+    label: str | None
+    canonical: str
+    rule: str
+    weak: bool
+
+
+def gazetteer_proposals(doc: Doc, not_entities: set[str]) -> list[Proposal]:
+    """Gazetteer hits, except surfaces the paper defined as a task ("Simultaneous Speech Translation (SST)")."""
+    return [Proposal(1, s.start, s.end, s.label_, s.kb_id_, s._.kg_rule, False)
+            for s in doc.spans.get("kg_gazetteer", []) if s.text not in not_entities]
+
+
+def compound_proposals(doc: Doc) -> tuple[list[Proposal], dict[tuple[int, int], str]]:
+    """Listed names inside "X-based" words, and the name part (``kg_prefix``) of each such token."""
+    proposals, prefixes = [], {}
+    for span in doc.spans.get("kg_compounds", []):
+        prefixes[(span.start, span.end)] = span._.kg_prefix
+        proposals.append(Proposal(1, span.start, span.end, span.label_, span.kb_id_, span._.kg_rule, False))
+    return proposals, prefixes
+
+
+def acronym_proposals(doc: Doc, acronyms: dict[str, tuple[Span, str | None, str]]) -> list[Proposal]:
+    """The long form of every entity acronym the paper defines, and each later use of its short form."""
+    proposals = [Proposal(1, long_span.start, long_span.end, label, canonical, "acronym:long-form", False)
+                 for long_span, label, canonical in acronyms.values() if label is not None]
+    short_forms = {s: v for s, v in acronyms.items() if v[1] is not None}
+    if short_forms:
+        for i, text in enumerate(t.text for t in doc):
+            base = text[:-1] if text.endswith("s") and text[:-1] in short_forms else text
+            if base in short_forms:
+                _, label, canonical = short_forms[base]
+                proposals.append(Proposal(1, i, i + 1, label, canonical, "acronym:short-form", False))
+    return proposals
+
+
+def candidate_proposals(doc: Doc, typing: Typing, title_end: int, gazetteer: dict[tuple[int, int], Span],
+                        not_entities: set[str]) -> list[Proposal]:
+    """Rule candidates (name shapes, head-word phrases): weak ones, and typed heads in the title, go to tier 2."""
+    proposals = []
+    for span in doc.spans.get("kg_candidates", []):
+        rule = span._.kg_rule
+        in_title = span.start_char < title_end
+        if in_title and rule == "pattern:capitalised":
+            continue                        # every title word is capitalised
+        if span.text in not_entities or _modifies_next_noun(doc, span, rule, typing):
+            continue
+        weak = not span._.kg_strong or (in_title and rule in ("pattern:technique-head", "pattern:model-head", "pattern:dataset-head"))
+        tier = 2 if weak else 1
+        if rule == "pattern:technique-head" and doc[span.end - 1].text.lower() in typing.component_heads \
+                and any(span.start <= g0 and g1 == span.end - 1 for g0, g1 in gazetteer):
+            tier = 1        # "pruning loss" is a component of its own, not the listed "pruning" plus a word
+        proposals.append(Proposal(tier, span.start, span.end, span.label_ or None, span.kb_id_ or span.text, rule, weak))
+    return proposals
+
+
+def _modifies_next_noun(doc: Doc, span: Span, rule: str, typing: Typing) -> bool:
+    """"training NMT systems" (a kind of system), "monolingual training data": the candidate modifies a noun."""
+    if span.end >= len(doc):
+        return False
+    after = doc[span.end].text.lower()
+    if rule == "pattern:acronym" and after in typing.kind_nouns:
+        return True
+    return rule == "pattern:technique-head" and after in typing.phrase_blockers
+
+
+def _mention_of(doc: Doc, p: Proposal, typing: Typing, prefixes: dict[tuple[int, int], str]) -> DocMention | None:
+    """The typed mention a proposal makes, or None when its name is a task, metric, number or untyped."""
+    span = doc[p.start:p.end]
+    text = prefixes.get((p.start, p.end)) if p.rule.startswith("gazetteer-compound") else \
+        (p.canonical if p.rule == "pattern:name-compound" else None)     # the name part of "X-based"
+    text = text or clean_surface(span.text)
+    canonical = clean_surface(p.canonical)
+    trusted = p.rule.startswith("gazetteer:curated")   # a curated entry is an entity even with a task-like head word
+    if len(fold(canonical)) < 2 or is_non_entity(canonical, typing, heads=not trusted) or is_non_entity(text, typing, heads=not trusted):
+        return None
+    if re.fullmatch(r"[\d\W_]+", canonical):
+        return None
+    if p.end < len(doc) and doc[p.end].text.lower() in typing.metric_followers and not p.rule.startswith("gazetteer"):
+        return None                         # a name right before "score"/"accuracy"... names a metric, not an entity
+    final_label = p.label or type_candidate(doc, span, None, typing)
+    if final_label not in ("Model", "Dataset", "Technique"):
+        return None
+    broad = canonical.lower() in typing.broad_terms or text.lower() in typing.broad_terms or (
+        p.rule.startswith("acronym") and _class_phrase(canonical, typing))
+    sure = bool(p.label) or p.rule.startswith(("gazetteer", "acronym")) or label_from_head(text, typing) is not None
+    return DocMention(p.start, p.end, text, final_label, canonical, p.rule, p.weak or broad, sure_label=sure)
+
+
+def choose(doc: Doc, proposals: list[Proposal], typing: Typing, prefixes: dict[tuple[int, int], str]) -> list[DocMention]:
+    """Non-overlapping mentions: tier first, then longest, then rule family priority."""
+    proposals = sorted(proposals, key=lambda p: (p.tier, -(p.end - p.start), PRIORITY.get(_rule_family(p.rule), 9), p.start, p.canonical))
+    taken = [False] * len(doc)
+    chosen: list[DocMention] = []
+    for p in proposals:
+        if _overlaps(taken, p.start, p.end):
+            continue
+        mention = _mention_of(doc, p, typing, prefixes)
+        if mention is None:
+            continue
+        for i in range(p.start, p.end):
+            taken[i] = True
+        chosen.append(mention)
+    chosen.sort(key=lambda m: m.start)
+    return chosen
+
+
 def select_mentions(doc: Doc, typing: Typing, title_end: int) -> tuple[list[DocMention], dict[str, str]]:
     """Pick non-overlapping, typed mentions; return them with the paper's acronym map (short -> canonical).
 
@@ -126,74 +235,11 @@ def select_mentions(doc: Doc, typing: Typing, title_end: int) -> tuple[list[DocM
     """
     gazetteer = {(s.start, s.end): s for s in doc.spans.get("kg_gazetteer", [])}
     acronyms = acronym_table(doc, gazetteer, typing)
-    proposals: list[tuple[int, int, int, str | None, str, str, bool]] = []   # tier, start, end, label, canonical, rule, weak
-
     not_entities = {short for short, (_, label, _) in acronyms.items() if label is None}
-    for span in doc.spans.get("kg_gazetteer", []):
-        if span.text not in not_entities:     # the paper defined it as a task ("Simultaneous Speech Translation (SST)")
-            proposals.append((1, span.start, span.end, span.label_, span.kb_id_, span.id_, False))
-    compound_text: dict[tuple[int, int], str] = {}
-    for span in doc.spans.get("kg_compounds", []):
-        rule, prefix = span.id_.split("|", 1)
-        compound_text[(span.start, span.end)] = prefix
-        proposals.append((1, span.start, span.end, span.label_, span.kb_id_, rule, False))
-    for short, (long_span, label, canonical) in acronyms.items():
-        if label is None:
-            continue
-        proposals.append((1, long_span.start, long_span.end, label, canonical, "acronym:long-form", False))
-    short_forms = {s: v for s, v in acronyms.items() if v[1] is not None}
-    if short_forms:
-        for i, text in enumerate(t.text for t in doc):
-            base = text[:-1] if text.endswith("s") and text[:-1] in short_forms else text
-            if base in short_forms:
-                _, label, canonical = short_forms[base]
-                proposals.append((1, i, i + 1, label, canonical, "acronym:short-form", False))
-    for span in doc.spans.get("kg_candidates", []):
-        rule, strength = span.id_.split("|")
-        in_title = span.start_char < title_end
-        if in_title and rule == "pattern:capitalised":
-            continue                        # every title word is capitalised
-        weak = strength == "weak" or (in_title and rule in ("pattern:technique-head", "pattern:model-head", "pattern:dataset-head"))
-        if span.text in not_entities:
-            continue
-        if rule == "pattern:acronym" and span.end < len(doc) and doc[span.end].text.lower() in ("systems", "system", "task", "tasks", "track", "community", "setting", "settings", "literature"):
-            continue                        # "training NMT systems": a kind of system, not a named one
-        if rule == "pattern:technique-head" and span.end < len(doc) and doc[span.end].text.lower() in typing.phrase_blockers:
-            continue                        # "monolingual training data": the phrase modifies a noun
-        tier = 2 if weak else 1
-        if rule == "pattern:technique-head" and doc[span.end - 1].text.lower() in COMPONENT_HEADS \
-                and any(span.start <= g0 and g1 == span.end - 1 for g0, g1 in gazetteer):
-            tier = 1        # "pruning loss" is a component of its own, not the listed "pruning" plus a word
-        proposals.append((tier, span.start, span.end, span.label_ or None, span.kb_id_ or span.text, rule, weak))
-
-    proposals.sort(key=lambda p: (p[0], -(p[2] - p[1]), PRIORITY.get(_rule_family(p[5]), 9), p[1], p[4]))
-    taken = [False] * len(doc)
-    chosen: list[DocMention] = []
-    for tier, start, end, label, canonical, rule, weak in proposals:
-        if _overlaps(taken, start, end):
-            continue
-        span = doc[start:end]
-        text = compound_text.get((start, end)) if rule.startswith("gazetteer-compound") else \
-            (canonical if rule == "pattern:name-compound" else None)     # the name part of "X-based"
-        text = text or clean_surface(span.text)
-        canonical = clean_surface(canonical)
-        trusted = rule.startswith("gazetteer:curated")   # a curated entry is an entity even with a task-like head word
-        if len(fold(canonical)) < 2 or is_non_entity(canonical, typing, heads=not trusted) or is_non_entity(text, typing, heads=not trusted):
-            continue
-        if re.fullmatch(r"[\d\W_]+", canonical):
-            continue
-        if end < len(doc) and doc[end].text.lower() in typing.metric_followers and not rule.startswith("gazetteer"):
-            continue                        # "CLIP-I score": a metric
-        final_label = label or type_candidate(doc, span, None, typing)
-        if final_label not in ("Model", "Dataset", "Technique"):
-            continue
-        for i in range(start, end):
-            taken[i] = True
-        broad = canonical.lower() in typing.broad_terms or text.lower() in typing.broad_terms or (
-            rule.startswith("acronym") and _class_phrase(canonical, typing))
-        sure = bool(label) or rule.startswith(("gazetteer", "acronym")) or label_from_head(text, typing) is not None
-        chosen.append(DocMention(start, end, text, final_label, canonical, rule, weak or broad, sure_label=sure))
-    chosen.sort(key=lambda m: m.start)
+    compounds, prefixes = compound_proposals(doc)
+    proposals = [*gazetteer_proposals(doc, not_entities), *compounds, *acronym_proposals(doc, acronyms),
+                 *candidate_proposals(doc, typing, title_end, gazetteer, not_entities)]
+    chosen = choose(doc, proposals, typing, prefixes)
     propagate_list_labels(doc, chosen, typing)
-    acronym_map = {s: v[2] for s, v in short_forms.items()}
+    acronym_map = {s: v[2] for s, v in acronyms.items() if v[1] is not None}
     return chosen, acronym_map

@@ -5,9 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 from kg.nlp.candidates import guess_name_label
-from kg.nlp.rules import Typing
-
-EVAL_PREPOSITIONS = {"on", "across", "over"}
+from kg.nlp.rules import Typing, load_words
 
 
 def is_non_entity(text: str, typing: Typing, heads: bool = True) -> bool:
@@ -30,9 +28,9 @@ def label_from_head(text: str, typing: Typing) -> str | None:
     head = words[-1].lower()
     if head in typing.dataset_heads:
         return "Dataset"
-    if head in typing.model_heads and head not in ("models", "networks", "transformers", "transformer"):
+    if head in typing.model_heads and head not in typing.class_heads:
         return "Model"
-    if head in typing.technique_heads or head in ("models", "networks", "transformers", "transformer"):
+    if head in typing.technique_heads or head in typing.class_heads:
         return "Technique"
     return None
 
@@ -47,12 +45,13 @@ def label_from_context(doc: Doc, span: Span, typing: Typing) -> str | None:
             return "Model"
         if nxt in typing.technique_heads:
             return "Technique"
+    list_words = load_words().eval_list_words
     i = span.start - 1
     while i >= span.sent.start and span.start - i <= 6:
         low = doc[i].text.lower()
-        if low in EVAL_PREPOSITIONS:
+        if low in typing.eval_prepositions:
             return "Dataset"
-        if low not in {",", "and", "or", "the", "both"} and not doc[i].text[:1].isupper():
+        if low not in list_words and not doc[i].text[:1].isupper():
             break
         i -= 1
     return None

@@ -17,12 +17,14 @@ from typing import Iterable
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from kg.extraction.names import fold
 from kg.gazetteer_data import surface_is_case_sensitive
+from kg.nlp.provenance import Provenance, provenance_span
 
-LEXICON_SOURCE = "gazetteer:lexicon"
+LEXICON_SOURCE = "lexicon"
+LEXICON_PROVENANCE = Provenance(f"gazetteer:{LEXICON_SOURCE}", source=LEXICON_SOURCE)
 
 
 @dataclass
@@ -127,7 +129,7 @@ class Lexicon:
             self.entries[key].seen.add(pid)
 
     def add_spans(self, doc: Doc, nlp: Language, exclude: str | None = None) -> None:
-        """Add the lexicon's matches to ``doc.spans["kg_gazetteer"]`` (span id ``gazetteer:lexicon``).
+        """Add the lexicon's matches to ``doc.spans["kg_gazetteer"]`` (rule ``gazetteer:lexicon``).
 
         With ``exclude`` (a training paper's id), names annotated only in that paper are not matched.
         """
@@ -137,7 +139,7 @@ class Lexicon:
             entry = self.entries[key]
             if (start, end) in have or entry.counts(exclude)[0] == 0:
                 continue
-            spans.append(Span(doc, start, end, label=entry.label, kb_id=entry.name, span_id=LEXICON_SOURCE))
+            spans.append(provenance_span(doc, start, end, LEXICON_PROVENANCE, label=entry.label, kb_id=entry.name))
             have.add((start, end))
         doc.spans["kg_gazetteer"] = sorted(spans, key=lambda s: (s.start, -s.end, s.label_))
 

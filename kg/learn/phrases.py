@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from kg.learn.lexicon import Lexicon
+from kg.nlp.provenance import Provenance, provenance_span
 
 MAX_WORDS = 5
 MIN_PAPERS = 2          # a word must end (or sit inside) annotated names of at least this many papers
-PHRASE_RULE = "pattern:learned-phrase|weak"
+PHRASE_RULE = "pattern:learned-phrase"
+PHRASE_PROVENANCE = Provenance(PHRASE_RULE, strong=False)
 _WORD = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$")
 
 
@@ -74,7 +76,7 @@ def phrase_spans(doc: Doc, vocab: PhraseVocabulary) -> list[Span]:
                 break
             start -= 1
         if start < tok.i:
-            spans.append(Span(doc, start, tok.i + 1, label=label, span_id=PHRASE_RULE))
+            spans.append(provenance_span(doc, start, tok.i + 1, PHRASE_PROVENANCE, label=label))
     return spans
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.nlp.rules import Typing
+from kg.nlp.rules import Typing, load_typing, load_words
 
 STRONG, WEAK = 2, 1
 
@@ -40,21 +41,38 @@ _NAME_WITH_DIGIT = re.compile(r"^[A-Za-z][A-Za-z0-9.\-_/+']*\d[A-Za-z0-9.\-_/+']
 _CAMEL = re.compile(r"^[A-Z]?[a-z]+(?:[A-Z][A-Za-z]*)+$|^[A-Z]{2,}[a-z]+[A-Za-z]*$|^[a-z]+[A-Z][A-Za-z\-]*$")
 _HYPHEN_NAME = re.compile(r"^[A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+$")
 _ALLCAPS = re.compile(r"^[A-Z][A-Z0-9\-]{2,}s?$")
-_SIZE = re.compile(r"(?:^|[-_ ])\d+(?:\.\d+)?[BMKT](?:$|[-_])|\d+(?:\.\d+)?[bB]$|-(?:XXL|XL|Large|Base|Small|Tiny|Mini|Huge|Nano)\b", re.I)
 _VERSION = re.compile(r"^v?\d+(?:\.\d+)*[a-z]?$")
-# "X-based", "X-guided" ...: the word is not a name, its prefix may be (kg.nlp.components finds listed prefixes).
-COMPOUND_SUFFIXES = frozenset({"based", "guided", "driven", "style", "like", "augmented", "enhanced", "aware", "powered",
-                               "conditioned", "inspired", "initialized", "distilled", "finetuned", "tuned", "pretrained"})
-_WORD_PLUS_NUMBER = re.compile(r"^(?:top|sim|approx|about|around|over|under|up|x|k|n|step|epoch|layer|round|stage|level|v)\d+$", re.I)
 _SHORT_CODE = re.compile(r"^[a-zA-Z]\d{1,2}(?:-[a-z]+)?$")        # o1, o3-mini, R1 (after "OpenAI", "DeepSeek")
-_MODEL_SUFFIX_WORDS = {"Instruct", "Chat", "Base", "Turbo", "Distilled", "Large", "Small", "Mini", "Pro", "Ultra", "Flash",
-                       "Coder", "Math", "Vision", "Preview", "Lite", "Plus", "Max", "Nano", "Tiny", "XL", "XXL", "Medium", "Huge"}
-_PREFIX_PARTS = {"non", "pre", "post", "self", "multi", "cross", "well", "state", "of", "the", "art", "large", "small", "open", "closed"}
 _LOWER_HYPHEN_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+){2,}$")
 _SIZE_TOKEN = re.compile(r"^\d+(?:\.\d+)?[BMKT]$|^\d+x\d+[BMKT]$")
 _NUMBERISH = re.compile(r"^[\d.,%x×\-+/:]+[A-Za-z]{0,2}$")
-_YEAR_OR_UNIT = re.compile(r"^\d+(?:st|nd|rd|th|s|D|d|K|k|x|X|M|B|ms|s|h|GB|MB|TB|px|Hz|kHz|fps|bit|bits)$")
-_ORDINAL_WORDS = re.compile(r"^(?:COVID-19|SARS-CoV-2|H\d{2,3}|A\d{2,3}|V\d{3}|RTX\d*|x86|ARM\d*|Q[1-4]|[A-Z]\d)$")
+
+
+class ShapePatterns(NamedTuple):
+    """Name-shape expressions built from ``typing.json`` word lists (size words, units, codes)."""
+
+    size: re.Pattern           # "7B", "-XL": a model size
+    word_plus_number: re.Pattern   # "top5", "step3": a word and a number
+    year_or_unit: re.Pattern   # "12GB", "3rd"
+    non_name_code: re.Pattern  # "H100", "COVID-19", "Q3"
+
+
+_PATTERNS: dict[int, tuple[Typing, ShapePatterns]] = {}
+
+
+def shape_patterns(typing: Typing) -> ShapePatterns:
+    """The compiled ``ShapePatterns`` of ``typing`` (built once per loaded ``Typing``)."""
+    hit = _PATTERNS.get(id(typing))
+    if hit is None or hit[0] is not typing:
+        alt = lambda words: "|".join(words)  # noqa: E731  (data: plain words, or regexes for non_name_codes)
+        patterns = ShapePatterns(
+            re.compile(r"(?:^|[-_ ])\d+(?:\.\d+)?[BMKT](?:$|[-_])|\d+(?:\.\d+)?[bB]$|-(?:" + alt(typing.size_words) + r")\b", re.I),
+            re.compile(r"^(?:" + alt(typing.number_prefix_words) + r")\d+$", re.I),
+            re.compile(r"^\d+(?:" + alt(typing.number_units) + r")$"),
+            re.compile(r"^(?:" + alt(typing.non_name_codes) + r")$"),
+        )
+        hit = _PATTERNS[id(typing)] = (typing, patterns)
+    return hit[1]
 
 
 def token_is_name_like(tok: Token, typing: Typing) -> bool:
@@ -85,13 +103,14 @@ def text_is_name_like(text: str, typing: Typing) -> bool:
 def _name_like_uncached(text: str, typing: Typing) -> bool:
     if len(text) < 2 or text.lower() in typing.non_entities or text.lower() in typing.metric_words:
         return False
-    if _NUMBERISH.match(text) or _YEAR_OR_UNIT.match(text) or _ORDINAL_WORDS.match(text) or text[0].isdigit():
+    shapes = shape_patterns(typing)
+    if _NUMBERISH.match(text) or shapes.year_or_unit.match(text) or shapes.non_name_code.match(text) or text[0].isdigit():
         return False
-    if _WORD_PLUS_NUMBER.match(text):
+    if shapes.word_plus_number.match(text):
         return False                        # "top5", "sim3" (a lost "\sim"), "x10": a word and a number
     if "-" in text:
         parts = [p for p in text.split("-") if p]
-        if parts and parts[-1].lower() in COMPOUND_SUFFIXES:
+        if parts and parts[-1].lower() in typing.compound_suffixes:
             return False                    # "GPT-4-based": a compound word; its name part is found separately
         if parts and parts[-1].isalpha() and parts[-1].islower() and len(parts[-1]) >= 4 and not any(c.isdigit() for c in text):
             return False                    # "RGB-cameras", "CLIP-based", "LLM-generated": a compound, not a name
@@ -117,7 +136,7 @@ def token_is_capitalised_word(tok: Token, typing: Typing) -> bool:
 
 def guess_name_label(text: str, typing: Typing) -> str | None:
     """Type a bare name by its shape: sizes and model suffixes -> Model, benchmark suffixes -> Dataset."""
-    if _SIZE.search(text):
+    if shape_patterns(typing).size.search(text):
         return "Model"
     for suffix in typing.dataset_name_suffixes:
         if text.endswith(suffix) and len(text) > len(suffix) + 1 and not (suffix == "K" and not _HAS_DIGIT.search(text)):
@@ -129,7 +148,7 @@ def guess_name_label(text: str, typing: Typing) -> str | None:
 
 
 def find_name_tokens(doc: Doc, typing: Typing, words: list[str] | None = None) -> list[Candidate]:
-    """Name-shaped tokens, extended over following version/size tokens (``Llama 3.1 8B``, ``MultiWOZ 2.1``)."""
+    """Name-shaped tokens, extended over following version/size tokens (``Llama 3.1 8B``, ``GPT-4 Turbo``)."""
     out: list[Candidate] = []
     words = words if words is not None else [t.text for t in doc]
     i = 0
@@ -144,63 +163,103 @@ def find_name_tokens(doc: Doc, typing: Typing, words: list[str] | None = None) -
         name_like = token_is_name_like(tok, typing) or (
             _SHORT_CODE.match(tok.text) is not None and i > 0 and doc[i - 1].text[:1].isupper() and doc[i - 1].text.isalpha())
         if name_like or (titled_word and i + 1 < n and _VERSION.match(doc[i + 1].text) and "." in doc[i + 1].text + "."):
-            end = i + 1
-            while end < n and (_VERSION.match(doc[end].text) or _SIZE_TOKEN.match(doc[end].text)) and end - i < 4:
-                if _VERSION.match(doc[end].text) and len(doc[end].text) == 4 and doc[end].text.isdigit():
-                    break  # a year, not a version
-                end += 1
-            if not name_like and end == i + 1:
-                i += 1
+            after = _name_candidates(doc, i, name_like, out, typing)
+            if after is not None:
+                i = after
                 continue
-            while end < n and end - i < 6 and not doc[end].is_sent_start and (
-                    token_is_name_like(doc[end], typing) or _SIZE_TOKEN.match(doc[end].text)
-                    or (doc[end].text in _MODEL_SUFFIX_WORDS)):
-                end += 1                          # "Qwen2.5 7B Deepseek-R1 Distilled", "GPT-4 Turbo"
-            start = i
-            if name_like and i > 0 and doc[i - 1].text.isalpha() and doc[i - 1].text[:1].isupper() \
-                    and doc[i - 1].text.lower() not in typing.generic_modifiers \
-                    and doc[i - 1].text.lower() not in typing.capitalised_common - {"openai", "google", "meta", "microsoft", "deepmind", "anthropic", "alibaba", "nvidia"} \
-                    and not (out and out[-1].end == i and out[-1].strength == STRONG) and (len(tok.text) <= 4 or tok.text[:1].islower()):
-                start = i - 1                     # "Command R7B", "OpenAI o1": a short code after a capitalised word
-                if out and out[-1].end == i:
-                    out.pop()                     # the capitalised word was proposed alone; it is part of this name
-            text = doc[start:end].text
-            label = guess_name_label(text, typing) or ("Model" if end > i + 1 and any(_SIZE_TOKEN.match(t.text) for t in doc[i + 1:end]) else None)
-            out.append(Candidate(start, end, label, text, "pattern:name-shape", STRONG))
-            base_words = [t.text for t in doc[start:end] if not _VERSION.match(t.text)]
-            if end - start >= 2 and _VERSION.match(doc[end - 1].text) and base_words:
-                # "MultiWOZ 2.1 and 2.4": the bare version after "and"/"," names the same family's other release
-                j = end
-                while j + 1 < n and doc[j].text in (",", "and", "or") and _VERSION.match(doc[j + 1].text) and "." in doc[j + 1].text:
-                    out.append(Candidate(j + 1, j + 2, label, " ".join(base_words + [doc[j + 1].text]), "pattern:version-ellipsis", STRONG))
-                    j += 2
-                end = max(end, j)
-            i = end
-            continue
-        prefix, _, suffix = tok.text.rpartition("-")
-        if prefix and suffix.lower() in COMPOUND_SUFFIXES and text_is_name_like(prefix, typing):
-            out.append(Candidate(i, i + 1, guess_name_label(prefix, typing), prefix, "pattern:name-compound", STRONG))
-            i += 1                                  # "LLaMA-3-8B-based CoPlanner": the name is "LLaMA-3-8B"
-            continue
-        if _LOWER_HYPHEN_NAME.match(tok.text) and i + 1 < n and doc[i + 1].text.lower() in ("model", "models") \
-                and not any(part.endswith("ed") or part in _PREFIX_PARTS for part in tok.text.split("-")):
-            out.append(Candidate(i, i + 1, "Model", tok.text, "pattern:name-shape", STRONG))   # "computer-use-preview model"
-            i += 1
-            continue
-        if _ALLCAPS.match(tok.text) and tok.text.lower() not in typing.non_entities and tok.text.lower() not in typing.metric_words:
-            out.append(Candidate(i, i + 1, guess_name_label(tok.text, typing), tok.text, "pattern:acronym", WEAK))
-        elif token_is_capitalised_word(tok, typing):
-            out.append(Candidate(i, i + 1, None, tok.text, "pattern:capitalised", WEAK))
+        else:
+            cand = _word_candidate(doc, i, typing)
+            if cand is not None:
+                out.append(cand)
         i += 1
     return out
 
 
+def _version_run(doc: Doc, i: int) -> int:
+    """End of the version/size tokens after token ``i`` ("Llama 3.1 8B"); a four-digit year ends the run."""
+    end = i + 1
+    while end < len(doc) and (_VERSION.match(doc[end].text) or _SIZE_TOKEN.match(doc[end].text)) and end - i < 4:
+        if _VERSION.match(doc[end].text) and len(doc[end].text) == 4 and doc[end].text.isdigit():
+            break  # a year, not a version
+        end += 1
+    return end
+
+
+def _name_tail(doc: Doc, i: int, end: int, typing: Typing) -> int:
+    """Extend a name over further name-shaped, size and model-suffix tokens ("Qwen2.5 7B Deepseek-R1 Distilled")."""
+    while end < len(doc) and end - i < 6 and not doc[end].is_sent_start and (
+            token_is_name_like(doc[end], typing) or _SIZE_TOKEN.match(doc[end].text)
+            or (doc[end].text in typing.model_suffix_words)):
+        end += 1
+    return end
+
+
+def _takes_word_before(doc: Doc, i: int, out: list[Candidate], typing: Typing) -> bool:
+    """Does the short or lower-case-initial code at ``i`` continue the capitalised word before it ("OpenAI o1")?
+
+    A name-shaped token of at most four characters, or one starting in lower case, right after a plain capitalised
+    word is usually a family name's version code, so the name spans both words.
+
+    The word before must be a plain capitalised word that is not a generic modifier or a common capitalised
+    word (organisations excepted), and not the end of a strong name already proposed.
+    """
+    prev, text = doc[i - 1].text, doc[i].text
+    return prev.isalpha() and prev[:1].isupper() \
+        and prev.lower() not in typing.generic_modifiers \
+        and prev.lower() not in typing.capitalised_common - typing.organisations \
+        and not (out and out[-1].end == i and out[-1].strength == STRONG) and (len(text) <= 4 or text[:1].islower())
+
+
+def _name_candidates(doc: Doc, i: int, name_like: bool, out: list[Candidate], typing: Typing) -> int | None:
+    """Propose the name starting at token ``i`` (and bare further versions); return where to go on, or None."""
+    end = _version_run(doc, i)
+    if not name_like and end == i + 1:
+        return None
+    end = _name_tail(doc, i, end, typing)
+    start = i
+    if name_like and i > 0 and _takes_word_before(doc, i, out, typing):
+        start = i - 1
+        if out and out[-1].end == i:
+            out.pop()                     # the capitalised word was proposed alone; it is part of this name
+    text = doc[start:end].text
+    label = guess_name_label(text, typing) or ("Model" if end > i + 1 and any(_SIZE_TOKEN.match(t.text) for t in doc[i + 1:end]) else None)
+    out.append(Candidate(start, end, label, text, "pattern:name-shape", STRONG))
+    return max(end, _version_ellipsis(doc, start, end, label, out))
+
+
+def _version_ellipsis(doc: Doc, start: int, end: int, label: str | None, out: list[Candidate]) -> int:
+    """A bare version after a versioned name and "and"/"," names the same family's other release ("X 2.1 and 2.4").
+
+    Returns the end of the last such version (``end`` when there is none).
+    """
+    base_words = [t.text for t in doc[start:end] if not _VERSION.match(t.text)]
+    if not (end - start >= 2 and _VERSION.match(doc[end - 1].text) and base_words):
+        return end
+    connectors = load_words().version_list_connectors
+    j = end
+    while j + 1 < len(doc) and doc[j].text in connectors and _VERSION.match(doc[j + 1].text) and "." in doc[j + 1].text:
+        out.append(Candidate(j + 1, j + 2, label, " ".join(base_words + [doc[j + 1].text]), "pattern:version-ellipsis", STRONG))
+        j += 2
+    return j
+
+
+def _word_candidate(doc: Doc, i: int, typing: Typing) -> Candidate | None:
+    """A one-token candidate that is not name-shaped: the name in "X-based", a "x-y-z model", an acronym, a capitalised word."""
+    tok = doc[i]
+    prefix, _, suffix = tok.text.rpartition("-")
+    if prefix and suffix.lower() in typing.compound_suffixes and text_is_name_like(prefix, typing):
+        return Candidate(i, i + 1, guess_name_label(prefix, typing), prefix, "pattern:name-compound", STRONG)
+    if _LOWER_HYPHEN_NAME.match(tok.text) and i + 1 < len(doc) and doc[i + 1].text.lower() in typing.model_nouns \
+            and not any(part.endswith("ed") or part in typing.not_name_parts for part in tok.text.split("-")):
+        return Candidate(i, i + 1, "Model", tok.text, "pattern:name-shape", STRONG)   # "computer-use-preview model"
+    if _ALLCAPS.match(tok.text) and tok.text.lower() not in typing.non_entities and tok.text.lower() not in typing.metric_words:
+        return Candidate(i, i + 1, guess_name_label(tok.text, typing), tok.text, "pattern:acronym", WEAK)
+    if token_is_capitalised_word(tok, typing):
+        return Candidate(i, i + 1, None, tok.text, "pattern:capitalised", WEAK)
+    return None
+
+
 # --- phrases with a typed head ------------------------------------------------------------------------------
-
-_NOMINAL_ING = {"learning", "training", "reasoning", "matching", "sampling", "scaling", "pooling", "routing", "ranking",
-                "embedding", "encoding", "decoding", "clustering", "masking", "prompting", "merging", "tuning", "hashing",
-                "filtering", "labeling", "labelling", "modeling", "modelling", "planning", "tracking", "stopping", "pruning"}
-
 
 def _is_modifier(tok: Token, typing: Typing) -> bool:
     """Can ``tok`` premodify a head word in a method name? (no POS tags: shape and word lists decide)."""
@@ -212,9 +271,9 @@ def _is_modifier(tok: Token, typing: Typing) -> bool:
         return False
     if low.endswith("ly") and len(low) > 4:      # adverbs
         return False
-    if "-" not in low and low.endswith("ing") and low not in _NOMINAL_ING:   # verbs: "constructing", "enabling"
+    if "-" not in low and low.endswith("ing") and low not in typing.nominal_ing:   # verbs: "constructing", "enabling"
         return False
-    if "-" not in low and low.endswith("s") and not low.endswith(("ss", "us", "is", "ics", "ous")) and t.islower():
+    if "-" not in low and low.endswith("s") and not low.endswith(load_words().singular_endings) and t.islower():
         return False                             # plurals and verbs: "implements", "reaches"
     return bool(re.match(r"^[A-Za-z][A-Za-z0-9\-']*$", t))
 
@@ -252,9 +311,9 @@ def find_headed_phrases(doc: Doc, typing: Typing, words: list[str] | None = None
             words = doc[j:i + 1]
             capitalised = all(t.text[:1].isupper() for t in words) and not words[0].is_sent_start
             if low in typing.model_heads and capitalised:
-                out.append(Candidate(j, i + 1, "Model" if low not in ("transformer", "transformers") else "Technique",
+                out.append(Candidate(j, i + 1, "Model" if low not in typing.technique_model_heads else "Technique",
                                      words.text, "pattern:model-head", STRONG))
-            elif low in typing.technique_heads or low in ("networks", "transformers"):
+            elif low in typing.technique_heads or low in typing.plural_technique_heads:
                 strength = STRONG if capitalised else WEAK
                 out.append(Candidate(j, i + 1, "Technique", words.text, "pattern:technique-head", strength))
     return out
@@ -334,10 +393,7 @@ def find_acronyms(doc: Doc) -> list[tuple[Span, Span]]:
 
 # --- names the paper introduces ---------------------------------------------------------------------------
 
-_GENERIC_TITLE_PREFIX = {"survey", "a survey", "position", "review", "tutorial", "overview", "technical report", "report", "case study", "perspective"}
-
-
-def title_prefix_name(title: str) -> str | None:
+def title_prefix_name(title: str, typing: Typing | None = None) -> str | None:
     """The ``X`` of a ``X: subtitle`` title when it looks like a system name (short, capitalised).
 
     A subtitle that opens with an article ("X Y Z: A Multimodal Dataset for ...") describes the prefix, so
@@ -349,7 +405,7 @@ def title_prefix_name(title: str) -> str | None:
     name = m.group(1).strip().strip('"“”')
     appositive = re.match(r"(?:A|An|The)\s", m.group(2)) is not None
     words = name.split()
-    if not (1 <= len(words) <= 4) or name.lower() in _GENERIC_TITLE_PREFIX:
+    if not (1 <= len(words) <= 4) or name.lower() in (typing or load_typing()).generic_title_prefixes:
         return None
     if not any(c.isupper() for c in name):
         return None

@@ -19,8 +19,9 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 
-from kg.nlp.candidates import COMPOUND_SUFFIXES, STRONG, find_acronyms, find_headed_phrases, find_name_tokens
-from kg.nlp.rules import load_cues, load_typing
+from kg.nlp.candidates import STRONG, find_acronyms, find_headed_phrases, find_name_tokens
+from kg.nlp.provenance import Provenance, provenance_span
+from kg.nlp.rules import load_cues, load_typing, load_words
 
 FIELD_SEPARATOR = "\n\n"
 
@@ -72,10 +73,17 @@ def pattern_tokenizer(nlp: Language) -> Tokenizer:
     return copy
 
 
-def plural_variants(surfaces: Iterable[str]) -> list[str]:
+def plural_variants(surfaces: Iterable[str], no_plural: tuple[str, ...] | None = None) -> list[str]:
     """The surfaces plus their spelling variants: the plural of multi-word ones ("Vision Transformer" ->
     "Vision Transformers") and hyphen/space swaps of names of 2-4 words ("Retrieval-Augmented Generation" ->
-    "Retrieval Augmented Generation", "mixture of experts" -> "mixture-of-experts")."""
+    "Retrieval Augmented Generation", "mixture of experts" -> "mixture-of-experts").
+
+    ``no_plural``: last-word endings that get no "+s" plural (default: ``words.json`` plural_exempt_endings).
+
+    >>> plural_variants(["Vision Transformer", "Mixture of Experts"])
+    ['Vision Transformer', 'Mixture of Experts', 'Vision Transformers']
+    """
+    no_plural = no_plural if no_plural is not None else load_words().plural_exempt_endings
     out = list(dict.fromkeys(surfaces))
     for surface in list(out):
         words = surface.split()
@@ -86,7 +94,7 @@ def plural_variants(surfaces: Iterable[str]) -> list[str]:
     out = list(dict.fromkeys(out))
     for surface in list(out):
         last = surface.split()[-1] if " " in surface else ""
-        if last.isalpha() and len(last) > 3 and not last.endswith(("s", "y", "x", "ch", "sh")):
+        if last.isalpha() and len(last) > 3 and not last.endswith(no_plural):
             plural = surface + "s"
             if plural not in out:
                 out.append(plural)
@@ -109,18 +117,21 @@ class GazetteerMatcher:
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.single_exact: dict[str, str] = {}     # one-word surface -> match key, for "X-based" compounds
         self.single_folded: dict[str, str] = {}
+        self.compound_suffixes: frozenset[str] = frozenset()   # "X-based", "X-guided": ``typing.json``
         self.ready = False
 
     def initialize(self, get_examples: Callable[[], Iterable] | None = None, *, nlp: Language | None = None) -> None:
         from kg.gazetteer_data import load_gazetteer, surface_is_case_sensitive
 
         entries = load_gazetteer(self.ontology)
+        self.compound_suffixes = load_typing().compound_suffixes
+        no_plural = load_words().plural_exempt_endings
         make_pattern = pattern_tokenizer(self.nlp)
         exact: dict[str, list[Doc]] = {}
         folded: dict[str, list[Doc]] = {}
         for entry in entries:
             key = f"{entry.label}\t{entry.name}\t{entry.source}"
-            for surface in plural_variants((entry.name, *entry.aliases)):
+            for surface in plural_variants((entry.name, *entry.aliases), no_plural):
                 sensitive = surface_is_case_sensitive(surface)
                 target = exact if sensitive else folded
                 target.setdefault(key, []).append(make_pattern(surface))
@@ -142,7 +153,8 @@ class GazetteerMatcher:
         for matcher in (self.exact, self.folded):
             for match_id, start, end in matcher(doc):
                 label, canonical, source = self.nlp.vocab.strings[match_id].split("\t")
-                spans.append(Span(doc, start, end, label=label, kb_id=canonical, span_id=f"gazetteer:{source}"))
+                spans.append(provenance_span(doc, start, end, Provenance(f"gazetteer:{source}", source=source),
+                                             label=label, kb_id=canonical))
         doc.spans["kg_gazetteer"] = sorted(spans, key=lambda s: (s.start, -s.end, s.label_))
         doc.spans["kg_compounds"] = self.compounds(doc)
         return doc
@@ -150,7 +162,7 @@ class GazetteerMatcher:
     def compounds(self, doc: Doc) -> list[Span]:
         """Listed names inside "X-based", "X-guided", "X-style" words ("Transformer-based" names Transformer).
 
-        The span is the whole token; its ``span_id`` carries the prefix so the mention's text is just the name.
+        The span is the whole token; its ``kg_prefix`` extension carries the prefix so the mention's text is just the name.
         """
         spans = []
         for tok in doc:
@@ -158,12 +170,13 @@ class GazetteerMatcher:
             if "-" not in text:
                 continue
             prefix, _, suffix = text.rpartition("-")
-            if suffix.lower() not in COMPOUND_SUFFIXES or not prefix:
+            if suffix.lower() not in self.compound_suffixes or not prefix:
                 continue
             key = self.single_exact.get(prefix) or self.single_folded.get(prefix.lower())
             if key is not None:
                 label, canonical, source = key.split("\t")
-                spans.append(Span(doc, tok.i, tok.i + 1, label=label, kb_id=canonical, span_id=f"gazetteer-compound:{source}|{prefix}"))
+                prov = Provenance(f"gazetteer-compound:{source}", source=source, prefix=prefix)
+                spans.append(provenance_span(doc, tok.i, tok.i + 1, prov, label=label, kb_id=canonical))
         return spans
 
 
@@ -184,8 +197,8 @@ def make_candidates(nlp: Language, name: str) -> Callable[[Doc], Doc]:
         spans = []
         words = [t.text for t in doc]          # one pass over the Doc's tokens, shared by both finders
         for cand in [*find_name_tokens(doc, typing, words), *find_headed_phrases(doc, typing, words)]:
-            spans.append(Span(doc, cand.start, cand.end, label=cand.label or "", kb_id=cand.canonical,
-                              span_id=f"{cand.rule}|{'strong' if cand.strength == STRONG else 'weak'}"))
+            prov = Provenance(cand.rule, strong=cand.strength == STRONG)
+            spans.append(provenance_span(doc, cand.start, cand.end, prov, label=cand.label or "", kb_id=cand.canonical))
         doc.spans["kg_candidates"] = spans
         pairs = []
         for long_span, short_span in find_acronyms(doc):

@@ -6,9 +6,8 @@ import spacy
 from spacy.language import Language
 
 import kg.nlp.components  # noqa: F401  (registers the factories)
+from kg.nlp.rules import load_words
 from kg.nlp.tokenizer import customize_tokenizer
-
-SPECIAL_CASES = ("al.", "vs.", "Fig.", "Figs.", "Eq.", "Eqs.", "Sec.", "approx.", "resp.", "cf.", "w.r.t.", "wrt.", "etc.)", "ca.")
 
 
 def build_nlp(spacy_model: str | None = None) -> Language:
@@ -34,7 +33,7 @@ def build_nlp(spacy_model: str | None = None) -> Language:
         nlp = spacy.blank("en")
         nlp.add_pipe("sentencizer")
     customize_tokenizer(nlp)
-    for case in SPECIAL_CASES:
+    for case in load_words().tokenizer_special_cases:      # "al.", "Fig.": abbreviations kept whole
         nlp.tokenizer.add_special_case(case, [{"ORTH": case}])
     # A parsed Doc refuses new sentence starts, so the title/abstract break goes before the component that sets
     # sentences (the parser and senter respect boundaries already set); blank English: after the sentencizer.

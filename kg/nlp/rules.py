@@ -1,4 +1,8 @@
-"""Loading the rule data of ``ontology/`` (cue phrases, typing heads) into fast lookup structures."""
+"""Loading the rule data of ``ontology/`` (cue phrases, typing heads, function words) into fast lookup structures.
+
+Every word a rule looks at lives in ``cues.json``, ``typing.json`` or ``words.json``; each file is read once
+per ontology folder (cached) into a frozen dataclass that the components and extraction steps receive.
+"""
 
 from __future__ import annotations
 
@@ -38,6 +42,11 @@ class Cues:
     subject_skip: frozenset[str]
     title_boundaries: frozenset[str]
     background_markers: tuple[str, ...]
+    list_connectors: frozenset[str]
+    connectors: frozenset[str]
+    possessive_markers: frozenset[str]
+    concessive_markers: frozenset[str]
+    title_head_determiners: frozenset[str]
 
     def rule(self, rule_id: str) -> CueRule | None:
         """The rule with this id, or None (blockers and markers are not rules)."""
@@ -63,6 +72,45 @@ class Typing:
     capitalised_common: frozenset[str]
     metric_followers: frozenset[str]
     phrase_blockers: frozenset[str]
+    compound_suffixes: frozenset[str]
+    model_suffix_words: frozenset[str]          # case-sensitive
+    not_name_parts: frozenset[str]
+    model_nouns: frozenset[str]
+    organisations: frozenset[str]
+    nominal_ing: frozenset[str]
+    technique_model_heads: frozenset[str]
+    plural_technique_heads: frozenset[str]
+    class_heads: frozenset[str]
+    descriptor_model_heads: frozenset[str]
+    subtitle_noun_gerunds: frozenset[str]
+    component_heads: frozenset[str]
+    class_plurals: frozenset[str]
+    kind_nouns: frozenset[str]
+    eval_prepositions: frozenset[str]
+    generic_title_prefixes: frozenset[str]
+    size_words: tuple[str, ...]                 # the four below keep their order and case: regex alternations
+    number_prefix_words: tuple[str, ...]
+    number_units: tuple[str, ...]
+    non_name_codes: tuple[str, ...]             # regular expressions
+
+
+@dataclass(frozen=True)
+class Words:
+    """Function words and spelling data of ``ontology/words.json`` (see its ``_doc``)."""
+
+    tokenizer_special_cases: tuple[str, ...]
+    plural_exempt_endings: tuple[str, ...]      # tuples: used with str.endswith
+    singular_endings: tuple[str, ...]
+    version_list_connectors: frozenset[str]
+    coordination: frozenset[str]
+    eval_list_words: frozenset[str]
+    subtitle_stop_words: frozenset[str]
+    introduce_fillers: frozenset[str]
+    naming_cues: frozenset[str]
+    name_joiners: frozenset[str]
+    indefinite_articles: frozenset[str]
+    novelty_markers: frozenset[str]
+    own_determiners: frozenset[str]
 
 
 def _read(path: Path) -> dict:
@@ -91,6 +139,11 @@ def load_cues(root: Path | None = None) -> Cues:
         subject_skip=frozenset(data.get("subject_skip", [])),
         title_boundaries=frozenset(data.get("title_boundaries", [])),
         background_markers=tuple(data.get("background_markers", [])),
+        list_connectors=frozenset(data["list_connectors"]),
+        connectors=frozenset(data["connectors"]),
+        possessive_markers=frozenset(data["possessive_markers"]),
+        concessive_markers=frozenset(data["concessive_markers"]),
+        title_head_determiners=frozenset(data["title_head_determiners"]),
     )
 
 
@@ -115,4 +168,45 @@ def load_typing(root: Path | None = None) -> Typing:
         capitalised_common=low("capitalised_common"),
         metric_followers=low("metric_followers"),
         phrase_blockers=low("phrase_blockers"),
+        compound_suffixes=low("compound_suffixes"),
+        model_suffix_words=frozenset(d["model_suffix_words"]),
+        not_name_parts=low("not_name_parts"),
+        model_nouns=low("model_nouns"),
+        organisations=low("organisations"),
+        nominal_ing=low("nominal_ing"),
+        technique_model_heads=low("technique_model_heads"),
+        plural_technique_heads=low("plural_technique_heads"),
+        class_heads=low("class_heads"),
+        descriptor_model_heads=low("descriptor_model_heads"),
+        subtitle_noun_gerunds=low("subtitle_noun_gerunds"),
+        component_heads=low("component_heads"),
+        class_plurals=low("class_plurals"),
+        kind_nouns=low("kind_nouns"),
+        eval_prepositions=low("eval_prepositions"),
+        generic_title_prefixes=low("generic_title_prefixes"),
+        size_words=tuple(d["size_words"]),
+        number_prefix_words=tuple(d["number_prefix_words"]),
+        number_units=tuple(d["number_units"]),
+        non_name_codes=tuple(d["non_name_codes"]),
+    )
+
+
+@lru_cache(maxsize=4)
+def load_words(root: Path | None = None) -> Words:
+    """Read ``words.json`` from the ontology folder."""
+    d = _read((root or ontology_dir()) / "words.json")
+    return Words(
+        tokenizer_special_cases=tuple(d["tokenizer_special_cases"]),
+        plural_exempt_endings=tuple(d["plural_exempt_endings"]),
+        singular_endings=tuple(d["singular_endings"]),
+        version_list_connectors=frozenset(d["version_list_connectors"]),
+        coordination=frozenset(d["coordination"]),
+        eval_list_words=frozenset(d["eval_list_words"]),
+        subtitle_stop_words=frozenset(d["subtitle_stop_words"]),
+        introduce_fillers=frozenset(d["introduce_fillers"]),
+        naming_cues=frozenset(d["naming_cues"]),
+        name_joiners=frozenset(d["name_joiners"]),
+        indefinite_articles=frozenset(d["indefinite_articles"]),
+        novelty_markers=frozenset(d["novelty_markers"]),
+        own_determiners=frozenset(d["own_determiners"]),
     )

@@ -63,8 +63,8 @@ def display_form(m) -> tuple[int, str]:
     """How a paper names the entity of mention ``m``, with a rank (lower wins within the paper).
 
     What the paper introduces is named as introduced; otherwise the text as written: an acronym's long form,
-    then a gazetteer hit, then other rule-made names (their canonical form: "MultiWOZ 2.4" for the "2.4" of
-    "MultiWOZ 2.1 and 2.4"). A bare short form ("CoT") names the entity only when nothing else in the paper does.
+    then a gazetteer hit, then other rule-made names (their canonical form: "X 2.4" for the bare "2.4" of
+    "X 2.1 and 2.4"). A bare short form ("CoT") names the entity only when nothing else in the paper does.
     """
     if m.rule.startswith("introduce"):
         return 0, m.canonical
@@ -126,7 +126,7 @@ def resolve_entities(papers: dict[str, dict], extractions: Mapping[str, list[Ext
         for m in mentions:
             key = node_key(m.canonical)
             # Gazetteer hits show the text as written; rule-made names show their canonical form (an acronym's long
-            # form, an introduced name, "MultiWOZ 2.4" for the "2.4" of "MultiWOZ 2.1 and 2.4").
+            # form, an introduced name, "X 2.4" for the bare "2.4" of "X 2.1 and 2.4").
             rank, form = display_form(m)
             if key not in display or rank < display[key][0]:
                 display[key] = (rank, form)
