@@ -22,6 +22,7 @@ Usage::
     .venv/bin/python scripts/bench_build.py --sizes 3550                  # the 2x target of issue 7
     .venv/bin/python scripts/bench_build.py --sizes 100000 --json out.json
     .venv/bin/python scripts/bench_build.py --sizes 10000 --workers 2     # kg build --workers 2
+    .venv/bin/python scripts/bench_build.py --sizes 3550 --rules-only     # without the trained models
     .venv/bin/python scripts/bench_build.py --profile 3550                # pyinstrument profile of kg build
 
 The tokenizer-only pass is this same file run with ``--tokenize-only CORPUS``.
@@ -233,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", type=Path, default=None, help="where corpora and outputs go (default: a temp dir)")
     ap.add_argument("--keep", action="store_true", help="keep the generated corpora")
     ap.add_argument("--workers", type=int, default=1, help="kg build --workers")
+    ap.add_argument("--rules-only", action="store_true", help="kg build --rules-only (without the trained models)")
     ap.add_argument("--timeout", type=float, default=None, help="give up on a process after this many seconds")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
     ap.add_argument("--profile", type=int, default=None, metavar="N",
@@ -256,7 +258,8 @@ def main(argv: list[str] | None = None) -> int:
         rows = []
         for n in args.sizes:
             print(f"N={n}: generating and measuring ...", file=sys.stderr, flush=True)
-            rows.append(bench_size(n, papers, work, workers=args.workers, timeout=args.timeout, extra=[]))
+            rows.append(bench_size(n, papers, work, workers=args.workers, timeout=args.timeout,
+                                   extra=["--rules-only"] if args.rules_only else []))
             print_table(rows, args.workers)
             if args.json:
                 args.json.write_text(json.dumps({"workers": args.workers, "rows": [r.figures() for r in rows]}, indent=1))
