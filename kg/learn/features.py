@@ -162,6 +162,9 @@ def entity_features(p: Proposals, cand: EntityCandidate, lexicon: Lexicon | None
     f[f"next={nxt}"] = 1.0
     if cand.key in p.own_keys:
         f["introduced"] = 1.0
+        for intro in p.intros:
+            if fold(intro.canonical) == cand.key or cand.key in {fold(a) for a in intro.aliases}:
+                f[f"introduced_as={intro.label}"] = 1.0     # the head of the phrase that introduces it
     elif any(cand.key in own and cand.key != own for own in p.own_keys):
         f["inside_introduced_name"] = 1.0     # "Energy-Based Concept Bottleneck Models" names a kind of its base
     for link in cand.links:
