@@ -132,7 +132,7 @@ def create_constraints(driver, database: str | None = None) -> None:
 
 def load_graph(driver, G: nx.MultiDiGraph, *, batch_size: int = DEFAULT_BATCH_SIZE, database: str | None = None,
                progress: bool = False, source: str = "graph") -> LoadReport:
-    """Merge every node and edge of ``G`` into the database behind ``driver``.
+    """Write every node and edge of ``G`` into the database behind ``driver`` (CREATE what is new, MERGE the rest).
 
     Parameters
     ----------
