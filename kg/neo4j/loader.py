@@ -37,7 +37,7 @@ class LoadReport:
     properties_set: int = 0
     labels_added: int = 0
     batches: int = 0
-    created_path: int = 0  # rows written by CREATE (proved absent in their transaction)
+    created_path: int = 0  # rows written by CREATE (proved new, see the module docstring)
     merge_path: int = 0  # rows written by MERGE (possibly present)
     per_kind: dict[str, int] = field(default_factory=dict)
 
