@@ -222,3 +222,52 @@ def test_server_stopped_mid_load_then_restarted(managed_instance, tmp_path):
         assert database_counts(driver) == expected_counts(G)
         _, rels = snapshot(driver)
         assert len(rels) == G.number_of_edges()
+
+
+def test_first_load_creates_reload_merges(neo4j_driver):
+    """A first load writes every row by CREATE (proved new), a re-load every row by MERGE and creates nothing."""
+    G = scale_graph(make_corpus_a(), 3)
+    first = load_graph(neo4j_driver, G, batch_size=7)
+    total = first.nodes + first.relationships
+    assert (first.created_path, first.merge_path) == (total, 0)
+    assert (first.nodes_created, first.relationships_created) == (G.number_of_nodes(), G.number_of_edges())
+    assert snapshot(neo4j_driver) == expected_snapshot(G)
+    again = load_graph(neo4j_driver, G, batch_size=7)
+    assert (again.created_path, again.merge_path) == (0, total)
+    assert again.nodes_created == again.relationships_created == 0
+    assert snapshot(neo4j_driver) == expected_snapshot(G)
+
+
+def test_partly_present_graph_mixes_paths_and_ends_exact(neo4j_driver):
+    """Rows whose nodes survive go down the MERGE path, the rest CREATE; the result is exactly the graph."""
+    G = make_corpus_a()
+    load_graph(neo4j_driver, G)
+    # keep paper 2401.00001 and its entities; drop the other papers (with their relationships) and 3 entities
+    neo4j_driver.execute_query("MATCH (n:KgNode) WHERE n.id IN $ids DETACH DELETE n",
+                               {"ids": ["2401.00002", "2401.00003", "ent:qlora", "ent:nandu", "ent:root"]})
+    neo4j_driver.execute_query("MATCH ()-[r:USES]->() WHERE r.paper = '2401.00001' DELETE r")
+    report = load_graph(neo4j_driver, G, batch_size=4)
+    assert report.created_path > 0 and report.merge_path > 0
+    assert report.nodes_created == 5
+    assert database_counts(neo4j_driver) == expected_counts(G)
+    assert snapshot(neo4j_driver) == expected_snapshot(G)
+
+
+def test_retried_relationship_batch_merges(neo4j_driver):
+    """A driver retry of a relationship batch whose first attempt committed must not duplicate: it MERGEs."""
+    from kg.neo4j.loader import _write_relationships
+    from kg.neo4j.rows import edge_rows
+
+    G = make_corpus_a()
+    load_graph(neo4j_driver, G)
+    neo4j_driver.execute_query("MATCH ()-[r:MENTIONS]->() DELETE r")
+    rows = edge_rows(G)["MENTIONS"]
+    sources = {row["source"] for row in rows}
+    attempts = [0]
+    with neo4j_driver.session() as session:
+        first, _ = session.execute_write(_write_relationships, "MENTIONS", rows, sources, attempts)
+        retry, _ = session.execute_write(_write_relationships, "MENTIONS", rows, sources, attempts)
+    assert first["relationships_created"] == first["created_path"] == len(rows)
+    assert attempts == [2] and retry["relationships_created"] == 0 and retry["merge_path"] == len(rows)
+    assert database_counts(neo4j_driver) == expected_counts(G)
+    assert snapshot(neo4j_driver) == expected_snapshot(G)

@@ -1,5 +1,8 @@
 """Pure Cypher builders: each returns ``(query, params)`` and touches no server.
 
+Two write paths per batch: ``merge_*`` (idempotent, for rows the database may already hold) and
+``create_*`` (plain CREATE, for rows the loader proved absent: see :mod:`kg.neo4j.loader`).
+
 Labels and relationship types cannot be Cypher parameters, so they are checked against the schema's
 whitelist (:data:`kg.schema.NODE_LABELS`, :data:`kg.schema.RELATION_TYPES`) before being placed in the
 query text; every value (ids, names, evidence, ...) travels as a parameter. No user text is ever
@@ -79,6 +82,69 @@ def merge_relationships_query(rel: str, rows: list[dict]) -> tuple[str, dict]:
         f"MATCH (t:{COMMON_LABEL} {{id: row.target}})\n"
         f"MERGE (s)-[r:{rel} {{paper: row.paper}}]->(t)\n"
         "SET r += row.props"
+    )
+    return query, {"rows": rows}
+
+
+def existing_nodes_query(ids: list[str]) -> tuple[str, dict]:
+    """Which of ``ids`` already exist as ``:KgNode`` (``id`` rows); decides each node row's write path.
+
+    Run in the loader's write transaction, so the unique-index seeks lock the keys they looked at: a
+    concurrent loader creating one of them waits, or fails the constraint and is retried.
+
+    Examples
+    --------
+    >>> existing_nodes_query(["a", "b"])[1]
+    {'ids': ['a', 'b']}
+    """
+    query = (
+        "UNWIND $ids AS id\n"
+        f"MATCH (n:{COMMON_LABEL} {{id: id}})\n"
+        "RETURN n.id AS id"
+    )
+    return query, {"ids": list(ids)}
+
+
+def create_nodes_query(label: str, rows: list[dict]) -> tuple[str, dict]:
+    """CREATE a batch of nodes of one label that the database does not hold yet (see :func:`existing_nodes_query`).
+
+    Writes exactly what :func:`merge_nodes_query` writes into an empty database, without the MERGE's lookup
+    and list union. A concurrent creation of the same id fails the ``id`` constraint instead of duplicating.
+
+    Examples
+    --------
+    >>> q, _ = create_nodes_query("Model", [])
+    >>> q.splitlines()[1]
+    'CREATE (n:KgNode:Model)'
+    """
+    label = _label(label)
+    query = (
+        "UNWIND $rows AS row\n"
+        f"CREATE (n:{COMMON_LABEL}:{label})\n"
+        "SET n = row.props, n.aliases = row.aliases, n.sources = row.sources"
+    )
+    return query, {"rows": rows}
+
+
+def create_relationships_query(rel: str, rows: list[dict]) -> tuple[str, dict]:
+    """CREATE a batch of relationships of one type whose source nodes have none of that type yet.
+
+    Same result as :func:`merge_relationships_query` for such rows, without MERGE's expand, lock and
+    re-check (the loader uses it for sources it created itself, see :mod:`kg.neo4j.loader`).
+
+    Examples
+    --------
+    >>> q, _ = create_relationships_query("USES", [])
+    >>> "CREATE (s)-[r:USES]->(t)" in q
+    True
+    """
+    rel = _rel(rel)
+    query = (
+        "UNWIND $rows AS row\n"
+        f"MATCH (s:{COMMON_LABEL} {{id: row.source}})\n"
+        f"MATCH (t:{COMMON_LABEL} {{id: row.target}})\n"
+        f"CREATE (s)-[r:{rel}]->(t)\n"
+        "SET r = row.props"
     )
     return query, {"rows": rows}
 

@@ -20,6 +20,8 @@ from kg.schema import NODE_LABELS, RELATION_TYPES
 UNION_LIST_PROPS = ("aliases", "sources")
 # Edge attributes that are identity or structure, not stored as relationship properties.
 EDGE_STRUCTURAL = ("source", "target", "type")
+# Types stored as they are (exact types: subclasses go through the checks of ``to_property``).
+_PLAIN = frozenset({str, int, bool})
 
 
 def to_property(value: Any) -> Any:
@@ -34,6 +36,8 @@ def to_property(value: Any) -> Any:
     """
     if value is None:
         return None
+    if type(value) in _PLAIN:  # the common case first: loads call this for every property of every row
+        return value
     if isinstance(value, bool) or isinstance(value, (int, str)):
         return value
     if isinstance(value, float):
@@ -124,16 +128,19 @@ def edge_rows(G: nx.MultiDiGraph, source: str = "graph") -> dict[str, list[dict]
     >>> edge_rows(G)["USES"]
     [{'source': 'p', 'target': 'ent:x', 'paper': 'p', 'props': {'confidence': 0.9, 'key': 0, 'paper': 'p'}}]
     """
-    grouped: dict[str, dict[tuple, dict]] = {}
-    for u, v, key, attrs in sorted(G.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), str(e[2]))):
-        rel = edge_type(str(u), str(v), attrs, source)
+    grouped: dict[str, dict[tuple, tuple[str, dict]]] = {}
+    for u, v, key, attrs in G.edges(keys=True, data=True):
+        u, v = str(u), str(v)
+        rel = edge_type(u, v, attrs, source)
         paper = attrs.get("paper")
         paper = "" if paper is None else str(paper)
+        ident, order = (u, v, paper), str(key)
+        rows = grouped.setdefault(rel, {})
+        if ident in rows and rows[ident][0] > order:  # the last in key order wins, whatever the edge order
+            continue
         props = properties({**attrs, "key": key, "paper": paper}, skip=EDGE_STRUCTURAL)
-        grouped.setdefault(rel, {})[(str(u), str(v), paper)] = {
-            "source": str(u), "target": str(v), "paper": paper, "props": props,
-        }
-    return {rel: [rows[k] for k in sorted(rows)] for rel, rows in sorted(grouped.items())}
+        rows[ident] = (order, {"source": u, "target": v, "paper": paper, "props": props})
+    return {rel: [rows[k][1] for k in sorted(rows)] for rel, rows in sorted(grouped.items())}
 
 
 def expected_counts(G: nx.MultiDiGraph) -> dict[str, int]:
@@ -167,3 +174,28 @@ def iter_batches(rows: list, size: int) -> Iterator[list]:
         raise KgError(f"batch size must be at least 1, got {size}")
     for start in range(0, len(rows), size):
         yield rows[start:start + size]
+
+
+def source_batches(rows: list[dict], size: int) -> Iterator[list[dict]]:
+    """Batches of about ``size`` relationship rows that never split one source's rows across two batches.
+
+    ``rows`` are sorted by source (as :func:`edge_rows` returns them). Keeping a source's relationships of
+    one type in one transaction is what lets the loader CREATE them when it created the source node: no
+    earlier batch can have written one of them (see :mod:`kg.neo4j.loader`). A batch grows past ``size``
+    only to finish its last source.
+
+    Examples
+    --------
+    >>> rows = [{"source": s} for s in "aabbbc"]
+    >>> [[r["source"] for r in b] for b in source_batches(rows, 3)]
+    [['a', 'a', 'b', 'b', 'b'], ['c']]
+    """
+    if size < 1:
+        raise KgError(f"batch size must be at least 1, got {size}")
+    start = 0
+    while start < len(rows):
+        end = min(start + size, len(rows))
+        while end < len(rows) and rows[end]["source"] == rows[end - 1]["source"]:
+            end += 1
+        yield rows[start:end]
+        start = end
