@@ -105,7 +105,9 @@ def export(G: nx.MultiDiGraph, out: Path, source: str = "graph", database: str =
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    args = ["neo4j-admin", "database", "import", "full", f"--array-delimiter={ARRAY_DELIMITER_ARG}",
+    # the database name goes before the options: --relationships takes several values, so a name after it
+    # would be read as one more file
+    args = ["neo4j-admin", "database", "import", "full", database, f"--array-delimiter={ARRAY_DELIMITER_ARG}",
             "--multiline-fields=true", "--id-type=string"]
     for label, rows in node_rows(G, source).items():
         path = out / f"nodes_{label}.csv"
@@ -121,7 +123,6 @@ def export(G: nx.MultiDiGraph, out: Path, source: str = "graph", database: str =
         _write(path, [":START_ID", ":END_ID", ":TYPE"], heads, [r["props"] for r in rows])
         written.append(path)
         args.append(f"--relationships={path.name}")
-    args.append(database)
     written.append(write_import_command(out, args))
     return sorted(written)
 

@@ -113,7 +113,9 @@ def stream_neo4j_csv(res: Resolution, out: Path, *, database: str = "neo4j", sou
                 edge_counts[rel] += 1
 
         written: list[Path] = []
-        args = ["neo4j-admin", "database", "import", "full", f"--array-delimiter={ARRAY_DELIMITER_ARG}",
+        # the database name goes before the options: --relationships takes several values, so a name after it
+        # would be read as one more file
+        args = ["neo4j-admin", "database", "import", "full", database, f"--array-delimiter={ARRAY_DELIMITER_ARG}",
                 "--multiline-fields=true", "--id-type=string"]
         for label in [lb for lb in _label_order() if lb in nodes]:
             path = out / f"nodes_{label}.csv"
@@ -125,7 +127,6 @@ def stream_neo4j_csv(res: Resolution, out: Path, *, database: str = "neo4j", sou
             rels[rel].write_csv(path)
             written.append(path)
             args.append(f"--relationships={path.name}")
-    args.append(database)
     written.append(write_import_command(out, args))
     for stale in sorted({*out.glob("nodes_*.csv"), *out.glob("rels_*.csv")} - set(written)):
         stale.unlink()      # a label or type of an earlier build that this graph lacks: not part of this import
