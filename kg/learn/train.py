@@ -17,7 +17,7 @@ from kg.learn.labels import PaperTargets
 from kg.learn.linear import LinearModel
 
 C_BINARY = 0.5
-C_TYPE = 1.0
+C_TYPE = 0.3
 INNER_FOLDS = 3
 MAX_ITER = 2000
 
