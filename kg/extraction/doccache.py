@@ -34,3 +34,24 @@ def sentences_with(doc: Doc, labels: tuple[str, ...]) -> set[int]:
         start_of = sentence_start_of(doc)
         cached = doc.user_data[key] = {start_of[c.start] for c in cue_list(doc) if c.label_ in labels}
     return cached
+
+
+def cues_by_sentence(doc: Doc) -> dict[int, list[Span]]:
+    """The ``kg_cues`` spans of ``doc`` grouped by the start token of their sentence (built once)."""
+    cached = doc.user_data.get("kg_cues_by_sentence")
+    if cached is None:
+        start_of = sentence_start_of(doc)
+        cached = {}
+        for c in cue_list(doc):
+            cached.setdefault(start_of[c.start], []).append(c)
+        doc.user_data["kg_cues_by_sentence"] = cached
+    return cached
+
+
+def token_texts(doc: Doc) -> list[str]:
+    """The token texts of ``doc`` (built once, through ``Doc.to_array``: no ``Token`` object per token)."""
+    cached = doc.user_data.get("kg_token_texts")
+    if cached is None:
+        strings = doc.vocab.strings
+        cached = doc.user_data["kg_token_texts"] = [strings[orth] for orth in doc.to_array("ORTH").tolist()]
+    return cached

@@ -112,15 +112,13 @@ def _lexicon_features(lexicon: Lexicon | None, forms: list[str], exclude: str | 
 def sentence_cue_features(p: Proposals, cand: EntityCandidate) -> Features:
     """Which cue phrases share a sentence with the name, before or after it ("X outperforms" vs "outperforms X"),
     whether the sentence negates, states parity, speaks of the paper's own work, or of background."""
-    from kg.extraction.doccache import cue_list, sentence_start_of
+    from kg.extraction.doccache import cues_by_sentence, sentence_start_of
     from kg.nlp.rules import load_cues
 
     cues = load_cues()
     start_of = sentence_start_of(p.doc)
     f: Features = {}
-    by_sent: dict[int, list] = {}
-    for c in cue_list(p.doc):
-        by_sent.setdefault(start_of[c.start], []).append(c)
+    by_sent = cues_by_sentence(p.doc)
     for m in cand.mentions:
         for c in by_sent.get(start_of[m.start], []):
             rule = cues.rule(c.label_)

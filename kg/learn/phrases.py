@@ -60,23 +60,31 @@ class PhraseVocabulary:
 
 
 def phrase_spans(doc: Doc, vocab: PhraseVocabulary) -> list[Span]:
-    """The longest learned-vocabulary phrase ending at each head token (at least two words)."""
+    """The longest learned-vocabulary phrase ending at each head token (at least two words).
+
+    Works on the token texts and the cached sentence starts: ``Token.sent`` per token would cost more than the rest.
+    """
+    from kg.extraction.doccache import sentence_start_of, token_texts
+
+    texts = token_texts(doc)
     spans = []
-    for tok in doc:
-        if not tok.is_lower or not _WORD.match(tok.text):
+    start_of = None
+    for i, text in enumerate(texts):
+        if not text.islower() or not _WORD.match(text):
             continue
-        label = vocab.heads.get(_singular(tok.lower_))
+        label = vocab.heads.get(_singular(text))
         if label is None:
             continue
-        start = tok.i
-        sent_start = tok.sent.start
-        while start > sent_start and tok.i - start + 1 < MAX_WORDS:
-            prev = doc[start - 1]
-            if not (_WORD.match(prev.text) and prev.lower_ in vocab.inner):
+        if start_of is None:
+            start_of = sentence_start_of(doc)
+        start = i
+        while start > start_of[i] and i - start + 1 < MAX_WORDS:
+            prev = texts[start - 1]
+            if not (_WORD.match(prev) and prev.lower() in vocab.inner):
                 break
             start -= 1
-        if start < tok.i:
-            spans.append(provenance_span(doc, start, tok.i + 1, PHRASE_PROVENANCE, label=label))
+        if start < i:
+            spans.append(provenance_span(doc, start, i + 1, PHRASE_PROVENANCE, label=label))
     return spans
 
 
