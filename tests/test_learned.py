@@ -64,7 +64,7 @@ def test_lexicon_spans_skip_names_only_the_excluded_paper_annotated() -> None:
     nlp = default_nlp()
     doc = nlp("A Study\n\nWe train with contrastive learning and data distillation.")
     lex.add_spans(doc, nlp, exclude="c")
-    found = {s.text for s in doc.spans["kg_gazetteer"] if s.id_ == "gazetteer:lexicon"}
+    found = {s.text for s in doc.spans["kg_gazetteer"] if s._.kg_rule == "gazetteer:lexicon"}
     assert "data distillation" in found and "contrastive learning" not in found
 
 
