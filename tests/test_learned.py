@@ -179,3 +179,23 @@ def test_training_is_deterministic() -> None:
     first = train_bundle(corpus, list(range(80))).to_files()
     second = train_bundle(corpus, list(range(80))).to_files()
     assert first == second
+
+
+@pytest.mark.skipif(not TRAIN.is_file(), reason="shared/gold/train.jsonl not found")
+def test_shipped_models_are_what_training_gives_today(tmp_path: Path) -> None:
+    """Catches shipping stale models after a change to the rules, ontology or features: retrain into a temporary
+    folder and compare with kg/models (exactly here; a little float tolerance for other library versions)."""
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, str(REPO / "scripts" / "train_models.py"), "--gold", str(TRAIN), "--out", str(tmp_path)],
+                   check=True, capture_output=True, cwd=REPO)
+    fresh, shipped = ModelBundle.load(tmp_path), ModelBundle.load()
+    assert fresh.lexicon.to_json() == shipped.lexicon.to_json()
+    for name, model in shipped.models.items():
+        other = fresh.models[name]
+        assert model.classes == other.classes, name
+        assert abs(model.threshold - other.threshold) < 0.02, name
+        for cls in model.classes:
+            a, b = model.weights[cls], other.weights[cls]
+            assert all(abs(a.get(k, 0.0) - b.get(k, 0.0)) < 1e-3 for k in set(a) | set(b)), name
