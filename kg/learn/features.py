@@ -170,6 +170,47 @@ def entity_features(p: Proposals, cand: EntityCandidate, lexicon: Lexicon | None
         f[f"linktype={link.type}"] = 1.0
     f.update(_lexicon_features(lexicon, [cand.canonical, first.text], pid, label))
     f.update(sentence_cue_features(p, cand))
+    f.update(position_features(p, cand))
+    return f
+
+
+def position_features(p: Proposals, cand: EntityCandidate) -> Features:
+    """Where in the abstract the name stands: the first abstract sentence is mostly background, the last ones
+    mostly results (sentence index as a fraction, bucketed in thirds, for the first and the last mention)."""
+    from kg.extraction.doccache import sentence_start_of
+
+    index = _abstract_sentence_index(p)
+    f: Features = {}
+    if not index:
+        return f
+    start_of = sentence_start_of(p.doc)
+    for which, m in (("first", cand.mentions[0]), ("last", cand.mentions[-1])):
+        k = index.get(start_of[m.start])
+        if k is None:
+            continue                     # in the title
+        f[f"pos_{which}={min(2, 3 * k // len(index))}"] = 1.0
+        if k == 0:
+            f[f"pos_{which}=opening"] = 1.0
+    return f
+
+
+def _abstract_sentence_index(p: Proposals) -> dict[int, int]:
+    """Start token of each abstract sentence -> its index in the abstract (built once per Doc)."""
+    cached = p.doc.user_data.get("kg_abstract_sentence_index")
+    if cached is None:
+        starts = [sent.start for sent in p.doc.sents if sent.start_char >= p.title_end]
+        cached = p.doc.user_data["kg_abstract_sentence_index"] = {st: k for k, st in enumerate(starts)}
+    return cached
+    start_of = sentence_start_of(p.doc)
+    for which, m in (("first", cand.mentions[0]), ("last", cand.mentions[-1])):
+        st = start_of[m.start]
+        if st not in abstract:
+            continue
+        k = abstract.index(st)
+        third = min(2, 3 * k // len(abstract))
+        f[f"pos_{which}={third}"] = 1.0
+        if k == 0:
+            f[f"pos_{which}=opening"] = 1.0
     return f
 
 
