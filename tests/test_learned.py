@@ -13,7 +13,7 @@ from kg.extraction.assemble import doc_text, propose
 from kg.learn.decide import ModelBundle
 from kg.learn.features import paper_candidates, sentence_cue_features
 from kg.learn.labels import project
-from kg.learn.lexicon import Lexicon
+from kg.learn.lexicon import Lexicon, paper_key
 from kg.learn.linear import LinearModel
 from kg.learn.phrases import PhraseVocabulary, phrase_spans
 from kg.learn.train import best_threshold
@@ -56,14 +56,14 @@ def test_lexicon_counts_leave_the_paper_itself_out() -> None:
     lex = Lexicon.from_gold(GOLD)
     entry = lex.lookup("contrastive learning")
     assert entry.counts() == (1, 1)
-    assert entry.counts(exclude="c") == (0, 0)
+    assert entry.counts(exclude=paper_key("T3")) == (0, 0)
 
 
 def test_lexicon_spans_skip_names_only_the_excluded_paper_annotated() -> None:
     lex = Lexicon.from_gold(GOLD)
     nlp = default_nlp()
     doc = nlp("A Study\n\nWe train with contrastive learning and data distillation.")
-    lex.add_spans(doc, nlp, exclude="c")
+    lex.add_spans(doc, nlp, exclude=paper_key("T3"))
     found = {s.text for s in doc.spans["kg_gazetteer"] if s._.kg_rule == "gazetteer:lexicon"}
     assert "data distillation" in found and "contrastive learning" not in found
 

@@ -18,7 +18,7 @@ from kg.extraction.assemble import Proposals, doc_text, propose, rules_extractio
 from kg.learn.decide import Decider, ModelBundle
 from kg.learn.features import paper_candidates
 from kg.learn.labels import project
-from kg.learn.lexicon import Lexicon
+from kg.learn.lexicon import Lexicon, paper_key
 from kg.learn.phrases import add_phrase_spans
 from kg.learn.train import TrainingPaper, fit_models
 from kg.nlp.rules import Cues, Typing, load_cues, load_typing
@@ -52,7 +52,7 @@ class GoldCorpus:
         return cls(gold, docs, [paper_metadata(r) for r in records], nlp)
 
     def pid(self, i: int) -> str:
-        return str(self.gold[i]["id"])
+        return paper_key(self.gold[i]["title"])
 
     def proposals(self, i: int, lexicon: Lexicon | None, exclude: str | None = None) -> Proposals:
         """Proposals of paper ``i`` with the lexicon's spans (leaving out paper ``exclude``'s own names)."""

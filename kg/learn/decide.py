@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 from kg.extraction.assemble import Proposals, mention_records
 from kg.extraction.names import fold
 from kg.learn.features import PaperCandidates, RelationCandidate, paper_candidates
-from kg.learn.lexicon import Lexicon
+from kg.learn.lexicon import Lexicon, paper_key
 from kg.learn.phrases import add_phrase_spans
 from kg.learn.linear import LinearModel
 from kg.records import Extraction, Relation
@@ -80,18 +80,20 @@ class Decider:
         self.version = bundle.version
         self.nlp = nlp
 
-    def add_lexicon(self, doc: Doc) -> None:
-        """Add the lexicon's names to the Doc's gazetteer spans (needs the ``nlp`` the Decider was made with)."""
+    def add_lexicon(self, doc: Doc, paper: dict) -> None:
+        """Add the lexicon's names to the Doc's gazetteer spans (needs the ``nlp`` the Decider was made with);
+        names annotated only in this very paper (a training paper met again) are left out, as in training."""
         if self.nlp is not None:
-            self.bundle.lexicon.add_spans(doc, self.nlp)
+            self.bundle.lexicon.add_spans(doc, self.nlp, exclude=paper_key(paper["title"]))
         add_phrase_spans(doc, self.bundle.lexicon.phrase_vocabulary())
 
     def candidates(self, p: Proposals, pid: str | None = None) -> PaperCandidates:
         return paper_candidates(p, self.bundle.lexicon, pid)
 
     def decide(self, p: Proposals, pid: str | None = None) -> Extraction:
-        """The paper's ``Extraction`` after the models' decisions (``pid``: leave this gold paper out of the lexicon)."""
-        cands = self.candidates(p, pid)
+        """The paper's ``Extraction`` after the models' decisions; the paper's own annotations (when it is a
+        training paper) never count in its lexicon features (``pid`` defaults to its ``paper_key``)."""
+        cands = self.candidates(p, pid or paper_key(p.paper["title"]))
         intro_model = self.models["introduces"]
         relations: list[Relation] = []
         needed: set[str] = set()

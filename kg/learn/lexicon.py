@@ -27,6 +27,22 @@ LEXICON_SOURCE = "lexicon"
 LEXICON_PROVENANCE = Provenance(f"gazetteer:{LEXICON_SOURCE}", source=LEXICON_SOURCE)
 
 
+def paper_key(title: str) -> str:
+    """The key a paper's annotations are counted under: 12 hex digits of the SHA-1 of its normalised title.
+
+    The same key is computed when a paper is extracted, so a training paper met again (the seed listings hold
+    the annotated papers) leaves its own annotations out of its features, exactly as in training.
+
+    >>> paper_key("DarwinLM: Evolutionary Pruning!") == paper_key("darwinlm  evolutionary pruning")
+    True
+    """
+    import hashlib
+
+    from kg.records import normalize_title
+
+    return hashlib.sha1(normalize_title(title).encode("utf-8")).hexdigest()[:12]
+
+
 @dataclass
 class LexiconEntry:
     """One annotated name: display name, majority type, every surface form, and in which papers it was
@@ -67,7 +83,7 @@ class Lexicon:
         entries: dict[str, LexiconEntry] = {}
         names: dict[str, Counter] = {}
         for rec in gold:
-            pid = str(rec["id"])
+            pid = paper_key(rec["title"])
             for ent in rec["entities"]:
                 for surface in dict.fromkeys((ent["name"], *ent.get("aliases", []))):
                     key = fold(surface)
@@ -154,19 +170,20 @@ class Lexicon:
     # --- package data ----------------------------------------------------------------------------------
 
     def to_json(self) -> dict:
-        """A deterministic JSON form: counts only (no paper ids)."""
+        """A deterministic JSON form; papers appear only as title-hash keys (``paper_key``)."""
         return {"entries": [
-            {"key": key, "name": e.name, "label": e.label, "surfaces": e.surfaces, "gold": len(e.gold), "seen": len(e.seen)}
+            {"key": key, "name": e.name, "label": e.label, "surfaces": e.surfaces, "gold": sorted(e.gold),
+             "seen": sorted(e.seen)}
             for key, e in sorted(self.entries.items())]}
 
     @classmethod
     def from_json(cls, data: dict) -> "Lexicon":
-        """Read :meth:`to_json` output; counts become anonymous paper sets of that size."""
+        """Read :meth:`to_json` output."""
         entries = {}
         for rec in data["entries"]:
             entry = LexiconEntry(rec["name"], rec["label"], list(rec["surfaces"]))
-            entry.gold = {f"g{i}" for i in range(rec["gold"])}
-            entry.seen = {f"g{i}" for i in range(rec["seen"])}
+            entry.gold = set(rec["gold"])
+            entry.seen = set(rec["seen"])
             entries[rec["key"]] = entry
         return cls(entries)
 
