@@ -47,11 +47,11 @@ BASELINE_OPTIONS = {
 
 def write_pages(n: int, seed: int, out_dir: Path, baseline: bool) -> tuple[Path, Path | None, float, dict]:
     """Write the kg page (and the baseline page) for a synthetic graph of ``n`` nodes."""
-    from viz import render_graph_html, select_view
-    from viz import _legend  # noqa: PLC2701 - same package's legend builder, reused for the baseline page
-    from viz.network import build_network
-    from viz.render import render_page
-    from viz.synthetic import synthetic_graph
+    from kg.viz import render_graph_html, select_view
+    from kg.viz import _legend  # noqa: PLC2701 - same package's legend builder, reused for the baseline page
+    from kg.viz.network import build_network
+    from kg.viz.render import render_page
+    from kg.viz.synthetic import synthetic_graph
 
     G = synthetic_graph(n, seed=seed)
     t0 = time.perf_counter()

@@ -25,7 +25,7 @@ import pytest
 from viz_graphs import HOSTILE_IMG, HOSTILE_SCRIPT, OUTPERFORMS_EVIDENCE, hostile_graph, small_graph
 
 from kg.graphio import load_graph
-from viz import find_nodes, select_view, write_graph_html
+from kg.viz import find_nodes, select_view, write_graph_html
 
 pytestmark = pytest.mark.browser
 

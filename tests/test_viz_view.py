@@ -14,8 +14,8 @@ from viz_graphs import HOSTILE_IMG, HOSTILE_SCRIPT, hostile_graph, small_graph
 
 from kg.cli import main as kg_main
 from kg.graphio import write_graph_json
-from viz import ViewError, find_nodes, render_graph_html, select_view, write_graph_html
-from viz.synthetic import synthetic_graph
+from kg.viz import ViewError, find_nodes, render_graph_html, select_view, write_graph_html
+from kg.viz.synthetic import synthetic_graph
 
 
 def page_payload(html: str) -> dict:
@@ -210,7 +210,7 @@ def _nodes(payload: dict) -> dict:
 
 
 def test_focus_view_is_radial_around_the_focus():
-    from viz.layout import RADIAL_STRETCH
+    from kg.viz.layout import RADIAL_STRETCH
 
     G = synthetic_graph(400, seed=3)
     hub = max((n for n, d in G.nodes(data=True) if d["label"] != "Paper"), key=lambda n: (G.degree(n), str(n)))

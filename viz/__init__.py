@@ -22,14 +22,14 @@ from pathlib import Path
 
 import networkx as nx
 
-from viz.view import View, ViewError, find_nodes, resolve_focus, select_view
+from kg.viz.view import View, ViewError, find_nodes, resolve_focus, select_view
 
 __all__ = ["write_graph_html", "render_graph_html", "select_view", "find_nodes", "resolve_focus", "View", "ViewError"]
 
 
 def _reading(layout_kind: str, relations: list[str] | None) -> str:
     """The "how to read this view" sentence shown under the page title."""
-    from viz.style import viz_words
+    from kg.viz.style import viz_words
 
     words = viz_words()
     if layout_kind == "layered" and relations:
@@ -43,8 +43,8 @@ def _reading(layout_kind: str, relations: list[str] | None) -> str:
 def _page_meta(view: View, layout) -> dict:
     """Everything the page script needs besides nodes and edges: legend, layout, label policy, words."""
     from kg.analytics.paper_card import SECTIONS
-    from viz.labels import overview_count
-    from viz.style import hidden_by_default, viz_words
+    from kg.viz.labels import overview_count
+    from kg.viz.style import hidden_by_default, viz_words
 
     meta = _legend(view)
     label_all = layout.kind == "layered"
@@ -63,7 +63,7 @@ def _page_meta(view: View, layout) -> dict:
 def _legend(view: View) -> dict:
     """Legend data for the page: every label and relation of the contract, with counts in the view."""
     from kg.schema import NODE_LABELS, RELATION_TYPES
-    from viz.style import edge_style, node_style
+    from kg.viz.style import edge_style, node_style
 
     label_counts = Counter(str(d.get("label")) for _, d in view.graph.nodes(data=True))
     rel_counts = Counter(str(d.get("type")) for *_, d in view.graph.edges(data=True))
@@ -108,10 +108,10 @@ def render_graph_html(
     size_by: str = "pagerank",
 ) -> tuple[str, dict]:
     """Return ``(html, stats)`` of a view of ``G``; the parameters are those of :func:`write_graph_html`."""
-    from viz.layout import compute_layout
-    from viz.network import build_network
-    from viz.panel import paper_panels
-    from viz.render import render_page
+    from kg.viz.layout import compute_layout
+    from kg.viz.network import build_network
+    from kg.viz.panel import paper_panels
+    from kg.viz.render import render_page
 
     view = select_view(G, max_nodes=max_nodes, focus=focus, depth=depth, relations=relations, labels=labels)
     layout = compute_layout(view)

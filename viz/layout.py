@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from viz.style import layered_relations
-from viz.view import View
+from kg.viz.style import layered_relations
+from kg.viz.view import View
 
 #: Radial layout: distance between rings, smallest gap between neighbours on a ring, ellipse stretch.
 RING_GAP, ARC_GAP, RADIAL_STRETCH = 170.0, 44.0, 1.45
@@ -55,7 +55,7 @@ def layout_kind(view: View) -> str:
 
     Examples
     --------
-    >>> from viz.view import View
+    >>> from kg.viz.view import View
     >>> layout_kind(View(nx.MultiDiGraph(), {}, stats={"relations": ["EXTENDS"]}))
     'layered'
     >>> layout_kind(View(nx.MultiDiGraph(), {}, focus="x", stats={"relations": None}))

@@ -22,10 +22,10 @@ from collections import defaultdict
 import networkx as nx
 from pyvis.network import Network
 
-from viz.labels import label_order, node_label
-from viz.layout import Layout, compute_layout
-from viz.style import edge_style, node_style
-from viz.view import View
+from kg.viz.labels import label_order, node_label
+from kg.viz.layout import Layout, compute_layout
+from kg.viz.style import edge_style, node_style
+from kg.viz.view import View
 
 #: The focus node's label may be longer than the others (it names what the page is about).
 FOCUS_LABEL = 40
@@ -194,7 +194,7 @@ def build_network(
 
     Examples
     --------
-    >>> from viz.view import select_view
+    >>> from kg.viz.view import select_view
     >>> G = nx.MultiDiGraph()
     >>> G.add_node("p1", label="Paper", name="P", title="P")
     >>> G.add_node("ent:x", label="Model", name="X")

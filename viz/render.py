@@ -61,7 +61,7 @@ def vis_assets() -> tuple[str, str]:
 @lru_cache(maxsize=None)
 def page_assets() -> tuple[str, str]:
     """Return (JS, CSS) of the page itself, from ``viz/static``."""
-    static = resources.files("viz") / "static"
+    static = resources.files("kg.viz") / "static"
     js = (static / "kg-viz.js").read_text(encoding="utf-8")
     css = (static / "kg-viz.css").read_text(encoding="utf-8")
     return _check_inline("kg-viz.js", js), _check_inline("kg-viz.css", css)
@@ -70,7 +70,7 @@ def page_assets() -> tuple[str, str]:
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     return Environment(
-        loader=PackageLoader("viz", "templates"),
+        loader=PackageLoader("kg.viz", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         keep_trailing_newline=True,
         trim_blocks=True,

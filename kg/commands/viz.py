@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
 
     from kg.errors import KgError, OutputError
     from kg.graphio import load_graph
-    from viz import write_graph_html
+    from kg.viz import write_graph_html
 
     path = Path(args.graph_json)
     if not path.is_file():

@@ -156,7 +156,7 @@ def nlp_for_eval(spacy_model: str | None = None, exclude_gazetteers: Sequence[st
     src = ontology_dir()
     with tempfile.TemporaryDirectory(prefix="kg-ontology-") as tmp:
         dst = Path(tmp) / "ontology"
-        shutil.copytree(src, dst)
+        shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
         for rel in exclude_gazetteers:
             target = dst / "gazetteers" / rel
             if not target.is_file():

@@ -42,10 +42,11 @@ def content_hash(title: str, abstract: str) -> str:
     return hashlib.sha1(f"{title}\x00{abstract}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _files(root: Path) -> list[Path]:
+def _files(root: Path, skip: frozenset[str] = frozenset()) -> list[Path]:
     if root.is_file():
         return [root]
-    return sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return sorted(p for p in root.rglob("*")
+                  if p.is_file() and "__pycache__" not in p.parts and p.relative_to(root).as_posix() not in skip)
 
 
 def fingerprint(spacy_model: str | None, rules_only: bool = False) -> str:
@@ -57,9 +58,11 @@ def fingerprint(spacy_model: str | None, rules_only: bool = False) -> str:
 
     h = hashlib.sha1(f"kg {__version__}\nspacy {spacy.__version__}\nmodel {spacy_model or 'blank:en'}\n"
                      f"decided by {'rules' if rules_only else 'learned models'}\n".encode())
-    roots = [(ontology_dir(), "ontology")] + [(_PACKAGE / name, f"kg/{name}") for name in _RULE_SOURCES]
-    for root, label in roots:
-        for path in _files(root):
+    # the ontology's __init__.py only makes it the package kg.ontology: not part of the rules
+    roots = [(ontology_dir(), "ontology", frozenset({"__init__.py"}))]
+    roots += [(_PACKAGE / name, f"kg/{name}", frozenset()) for name in _RULE_SOURCES]
+    for root, label, skip in roots:
+        for path in _files(root, skip):
             rel = f"{label}/{path.relative_to(root).as_posix()}" if root.is_dir() else label
             h.update(rel.encode() + b"\x00" + hashlib.sha1(path.read_bytes()).digest())
     return h.hexdigest()

@@ -29,7 +29,7 @@ def write_graph_files(G: nx.MultiDiGraph, out_dir: Path, *, html: bool = True) -
     write_graph_json_stream(G, tmp_path(targets[0]))     # same bytes as kg.graphio.write_graph_json, streamed
     write_graphml(G, tmp_path(targets[1]))
     if html:
-        from viz import write_graph_html
+        from kg.viz import write_graph_html
 
         target = out_dir / "graph.html"
         write_graph_html(G, tmp_path(target))
