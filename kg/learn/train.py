@@ -104,36 +104,29 @@ def _inner_split(n: int, k: int) -> list[list[int]]:
     return [[i for i in range(n) if i % k == f] for f in range(k)]
 
 
-def _entity_gate(papers: list[TrainingPaper], kind: str, entity: LinearModel | None) -> list[bool]:
-    """For a relation model's rows: whether the entity model accepts the row's entity (a relation needs both)."""
-    if entity is None or kind in ("entity", "introduces"):
-        return [True] * len(_rows(papers, kind)[1])
-    return [entity.accept(rc.entity.features) for tp in papers for rc in tp.cands.relations if rc.type == kind]
-
-
-def fit_binary(papers: list[TrainingPaper], kind: str, gated: bool = False) -> LinearModel:
+def fit_binary(papers: list[TrainingPaper], kind: str,
+               entity_gates: list[LinearModel] | None = None) -> LinearModel:
     """Fit one binary model and choose its threshold on inner out-of-fold probabilities.
 
-    With ``gated`` (relation models), a row counts as kept only when the inner entity model also accepts its
-    entity, as at prediction time.
+    ``entity_gates`` (for relation models) holds one entity model per inner split, fitted on that split's training
+    side: a row then counts as kept only when that entity model also accepts its entity, as at prediction time.
     """
     X, y, gold = _rows(papers, kind)
     model = _fit(X, y, C_BINARY)
     probs: list[float] = []
     ys: list[bool] = []
-    for held in _inner_split(len(papers), INNER_FOLDS):
+    for k, held in enumerate(_inner_split(len(papers), INNER_FOLDS)):
         held_set = set(held)
         train = [p for i, p in enumerate(papers) if i not in held_set]
         test = [papers[i] for i in held]
         Xt, yt, _ = _rows(train, kind)
         inner = _fit(Xt, yt, C_BINARY)
         Xh, yh, _ = _rows(test, kind)
-        gate = [True] * len(Xh)
-        if gated:
-            Xe, ye, ge = _rows(train, "entity")
-            inner_entity = _fit(Xe, ye, C_BINARY)
-            inner_entity.threshold = _inner_entity_threshold(train)
-            gate = _entity_gate(test, kind, inner_entity)
+        if entity_gates is None:
+            gate = [True] * len(Xh)
+        else:
+            gate = [entity_gates[k].accept(rc.entity.features)
+                    for tp in test for rc in tp.cands.relations if rc.type == kind]
         probs += [inner.probability(x) if ok else 0.0 for x, ok in zip(Xh, gate)]
         ys += yh
     model.threshold = best_threshold(probs, ys, gold)
@@ -141,20 +134,14 @@ def fit_binary(papers: list[TrainingPaper], kind: str, gated: bool = False) -> L
     return model
 
 
-def _inner_entity_threshold(papers: list[TrainingPaper]) -> float:
-    """The entity threshold of a nested split of ``papers`` (for gating relation rows in the inner loop)."""
-    probs: list[float] = []
-    ys: list[bool] = []
-    gold = 0
+def inner_entity_models(papers: list[TrainingPaper]) -> list[LinearModel]:
+    """The entity model (with its own threshold) of each inner split's training side: the relation models'
+    gates, fitted once and shared by the three relation types."""
+    out = []
     for held in _inner_split(len(papers), INNER_FOLDS):
         held_set = set(held)
-        Xt, yt, _ = _rows([p for i, p in enumerate(papers) if i not in held_set], "entity")
-        inner = _fit(Xt, yt, C_BINARY)
-        Xh, yh, g = _rows([papers[i] for i in held], "entity")
-        probs += [inner.probability(x) for x in Xh]
-        ys += yh
-        gold += g
-    return best_threshold(probs, ys, gold)
+        out.append(fit_binary([p for i, p in enumerate(papers) if i not in held_set], "entity"))
+    return out
 
 
 def fit_type(papers: list[TrainingPaper]) -> LinearModel:
@@ -173,7 +160,8 @@ def fit_type(papers: list[TrainingPaper]) -> LinearModel:
 
 def fit_models(papers: list[TrainingPaper]) -> dict[str, LinearModel]:
     """All models of a bundle (``kg.learn.decide.MODEL_NAMES``)."""
-    models = {kind: fit_binary(papers, kind, gated=kind in ("USES", "OUTPERFORMS", "EXTENDS"))
-              for kind in ("entity", "USES", "OUTPERFORMS", "EXTENDS", "introduces")}
+    gates = inner_entity_models(papers)
+    models = {kind: fit_binary(papers, kind) for kind in ("entity", "introduces")}
+    models.update({kind: fit_binary(papers, kind, entity_gates=gates) for kind in ("USES", "OUTPERFORMS", "EXTENDS")})
     models["type"] = fit_type(papers)
     return models
