@@ -2,8 +2,8 @@
 
 Each relation keeps the evidence sentence and id of its strongest rule (``use.learned`` when no rule fired and
 the model still judged the name used), lists every rule that fired, and its confidence is the model's
-probability. An entity is kept when the entity model accepts it or a kept relation or introduction needs it;
-its type is the type model's choice.
+probability. An entity is kept when the entity model accepts it or a kept introduction names it; a relation is
+kept when its model and the entity model both accept it. The entity's type is the type model's choice.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -43,7 +44,7 @@ class ModelBundle:
         files["lexicon.json"] = _dump(self.lexicon.to_json())
         return files
 
-    @property
+    @cached_property
     def version(self) -> str:
         """A short hash of the model files: recorded in every graph the models build."""
         digest = hashlib.sha256()
@@ -77,7 +78,6 @@ class Decider:
     def __init__(self, bundle: ModelBundle, nlp: Language | None = None) -> None:
         self.bundle = bundle
         self.models = bundle.models
-        self.version = bundle.version
         self.nlp = nlp
 
     def add_lexicon(self, doc: Doc, paper: dict) -> None:
@@ -104,12 +104,14 @@ class Decider:
                 relations.append(Relation("INTRODUCES", intro.canonical, intro.evidence, intro.rule, round(prob, 3)))
                 needed.add(ic.intro.canonical)
         introduced = {fold(name) for name in needed}
+        entity_model, type_model = self.models["entity"], self.models["type"]
+        accepted = {cand.key for cand in cands.entities if entity_model.accept(cand.features)}
         for rc in cands.relations:
-            if rc.entity.key in introduced:
-                continue                     # what the paper introduces gets no relation to itself
+            if rc.entity.key in introduced or rc.entity.key not in accepted:
+                continue                     # no relation to what the paper introduces, nor to a rejected name
             model = self.models[rc.type]
             prob = model.probability(rc.features)
-            if prob < model.threshold or not self.models["entity"].accept(rc.entity.features):
+            if prob < model.threshold:
                 continue
             best = _strongest(rc)
             if best is not None:
@@ -120,10 +122,9 @@ class Decider:
             relations.append(Relation(rc.type, rc.entity.canonical, evidence, rule, round(prob, 3),
                                       rules=sorted({link.rule for link in rc.links})))
             needed.add(rc.entity.canonical)
-        entity_model, type_model = self.models["entity"], self.models["type"]
         kept = []
         for cand in cands.entities:
-            if cand.canonical in needed or entity_model.accept(cand.features):
+            if cand.canonical in needed or cand.key in accepted:
                 label = type_model.best(cand.features)
                 for m in cand.mentions:
                     m.label = label
@@ -137,12 +138,18 @@ def m_sentence(p: Proposals, m) -> str:
     return p.doc[m.start].sent.text.strip()
 
 
+@lru_cache(maxsize=1)
+def shipped_bundle() -> ModelBundle:
+    """The models of the package data, read once per process."""
+    return ModelBundle.load()
+
+
 _DECIDERS: dict[int, Decider] = {}
 
 
 def default_decider(nlp: Language) -> Decider:
-    """The Decider of the shipped models for ``nlp`` (loaded once per pipeline)."""
+    """The Decider of the shipped models for ``nlp`` (one per pipeline)."""
     decider = _DECIDERS.get(id(nlp))
     if decider is None:
-        decider = _DECIDERS[id(nlp)] = Decider(ModelBundle.load(), nlp)
+        decider = _DECIDERS[id(nlp)] = Decider(shipped_bundle(), nlp)
     return decider

@@ -12,11 +12,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from kg.extraction.assemble import Proposals
+from kg.extraction.doccache import cues_by_sentence, sentence_start_of
 from kg.extraction.introduced import Introduced
 from kg.extraction.linking import Link
 from kg.extraction.mentions import DocMention
 from kg.extraction.names import fold
 from kg.learn.lexicon import Lexicon
+from kg.nlp.rules import load_cues
 from kg.schema import CLAIM_TYPES
 
 Features = dict[str, float]
@@ -89,10 +91,6 @@ def _shape(name: str) -> Features:
     return f
 
 
-def _rule_name(rule: str) -> str:
-    return rule.split("|", 1)[0]
-
-
 def _lexicon_features(lexicon: Lexicon | None, forms: list[str], exclude: str | None, label: str) -> Features:
     if lexicon is None:
         return {}
@@ -112,9 +110,6 @@ def _lexicon_features(lexicon: Lexicon | None, forms: list[str], exclude: str | 
 def sentence_cue_features(p: Proposals, cand: EntityCandidate) -> Features:
     """Which cue phrases share a sentence with the name, before or after it ("X outperforms" vs "outperforms X"),
     whether the sentence negates, states parity, speaks of the paper's own work, or of background."""
-    from kg.extraction.doccache import cues_by_sentence, sentence_start_of
-    from kg.nlp.rules import load_cues
-
     cues = load_cues()
     start_of = sentence_start_of(p.doc)
     f: Features = {}
@@ -137,9 +132,8 @@ def entity_features(p: Proposals, cand: EntityCandidate, lexicon: Lexicon | None
     label = cand.rule_label
     f: Features = {f"label={label}": 1.0, "n_mentions": math.log1p(len(cand.mentions))}
     for m in cand.mentions:
-        rule = _rule_name(m.rule)
-        f[f"rule={rule}"] = 1.0
-        f[f"family={rule.split(':', 1)[0].split('.', 1)[0]}"] = 1.0
+        f[f"rule={m.rule}"] = 1.0
+        f[f"family={m.rule.split(':', 1)[0].split('.', 1)[0]}"] = 1.0
     if all(m.weak for m in cand.mentions):
         f["weak"] = 1.0
     if not any(m.sure_label for m in cand.mentions):
@@ -177,8 +171,6 @@ def entity_features(p: Proposals, cand: EntityCandidate, lexicon: Lexicon | None
 def position_features(p: Proposals, cand: EntityCandidate) -> Features:
     """Where in the abstract the name stands: the first abstract sentence is mostly background, the last ones
     mostly results (sentence index as a fraction, bucketed in thirds, for the first and the last mention)."""
-    from kg.extraction.doccache import sentence_start_of
-
     index = _abstract_sentence_index(p)
     f: Features = {}
     if not index:
@@ -201,17 +193,6 @@ def _abstract_sentence_index(p: Proposals) -> dict[int, int]:
         starts = [sent.start for sent in p.doc.sents if sent.start_char >= p.title_end]
         cached = p.doc.user_data["kg_abstract_sentence_index"] = {st: k for k, st in enumerate(starts)}
     return cached
-    start_of = sentence_start_of(p.doc)
-    for which, m in (("first", cand.mentions[0]), ("last", cand.mentions[-1])):
-        st = start_of[m.start]
-        if st not in abstract:
-            continue
-        k = abstract.index(st)
-        third = min(2, 3 * k // len(abstract))
-        f[f"pos_{which}={third}"] = 1.0
-        if k == 0:
-            f[f"pos_{which}=opening"] = 1.0
-    return f
 
 
 def relation_features(cand: RelationCandidate) -> Features:
@@ -263,8 +244,8 @@ def _possible(rtype: str, cand: EntityCandidate) -> bool:
 def paper_candidates(p: Proposals, lexicon: Lexicon | None = None, pid: str | None = None) -> PaperCandidates:
     """Group the proposals of one paper into candidates and compute their features.
 
-    ``pid`` is the paper's gold id when the paper is a training paper: its own annotations are then left out
-    of the lexicon features.
+    ``pid`` is the paper's ``kg.learn.lexicon.paper_key``: when the paper is a training paper, its own annotations
+    are left out of the lexicon features.
     """
     groups: dict[str, EntityCandidate] = {}
     for m in p.mentions:

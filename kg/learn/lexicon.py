@@ -72,6 +72,7 @@ class Lexicon:
             for surface in entry.surfaces:
                 self.by_form.setdefault(fold(surface), key)
         self._matchers: dict[int, tuple[PhraseMatcher, PhraseMatcher]] = {}
+        self._phrases = None                 # kg.learn.phrases.PhraseVocabulary, built on first use
 
     @classmethod
     def from_gold(cls, gold: Iterable[dict]) -> "Lexicon":
@@ -161,7 +162,7 @@ class Lexicon:
 
     def phrase_vocabulary(self):
         """Head and inner words of the annotated names (``kg.learn.phrases``), computed once."""
-        if getattr(self, "_phrases", None) is None:
+        if self._phrases is None:
             from kg.learn.phrases import PhraseVocabulary
 
             self._phrases = PhraseVocabulary.from_lexicon(self)

@@ -115,9 +115,9 @@ def extractor_version(rules_only: bool) -> str:
     """What decided the extraction: ``rules`` or ``learned:<model version>`` (recorded in graph.json)."""
     if rules_only:
         return "rules"
-    from kg.learn.decide import ModelBundle
+    from kg.learn.decide import shipped_bundle
 
-    return "learned:" + ModelBundle.load().version
+    return "learned:" + shipped_bundle().version
 
 
 def run_extract(inputs: list[str], out_file: Path, *, fmt: str | None = None, workers: int = 1,
