@@ -66,6 +66,14 @@ def merge_nodes_query(label: str, rows: list[dict]) -> tuple[str, dict]:
     return query, {"rows": rows}
 
 
+# Both relationship writers find their endpoints the same way: by ``id`` on the common label's constraint.
+_RELATIONSHIP_ENDPOINTS = (
+    "UNWIND $rows AS row\n"
+    f"MATCH (s:{COMMON_LABEL} {{id: row.source}})\n"
+    f"MATCH (t:{COMMON_LABEL} {{id: row.target}})\n"
+)
+
+
 def merge_relationships_query(rel: str, rows: list[dict]) -> tuple[str, dict]:
     """MERGE a batch of relationships of one type, identified by (source id, target id, type, paper).
 
@@ -77,10 +85,8 @@ def merge_relationships_query(rel: str, rows: list[dict]) -> tuple[str, dict]:
     """
     rel = _rel(rel)
     query = (
-        "UNWIND $rows AS row\n"
-        f"MATCH (s:{COMMON_LABEL} {{id: row.source}})\n"
-        f"MATCH (t:{COMMON_LABEL} {{id: row.target}})\n"
-        f"MERGE (s)-[r:{rel} {{paper: row.paper}}]->(t)\n"
+        _RELATIONSHIP_ENDPOINTS
+        + f"MERGE (s)-[r:{rel} {{paper: row.paper}}]->(t)\n"
         "SET r += row.props"
     )
     return query, {"rows": rows}
@@ -140,10 +146,8 @@ def create_relationships_query(rel: str, rows: list[dict]) -> tuple[str, dict]:
     """
     rel = _rel(rel)
     query = (
-        "UNWIND $rows AS row\n"
-        f"MATCH (s:{COMMON_LABEL} {{id: row.source}})\n"
-        f"MATCH (t:{COMMON_LABEL} {{id: row.target}})\n"
-        f"CREATE (s)-[r:{rel}]->(t)\n"
+        _RELATIONSHIP_ENDPOINTS
+        + f"CREATE (s)-[r:{rel}]->(t)\n"
         "SET r = row.props"
     )
     return query, {"rows": rows}
