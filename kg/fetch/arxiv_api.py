@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.fetch.http import FetchError, PoliteClient
+from kg.fetch.http import FetchError, PoliteClient, xml_root
 from kg.fetch.state import HarvestState, load_state, save_state, write_atomic
 
 API_BASE_URL = "https://export.arxiv.org/api/query"
@@ -42,12 +42,7 @@ def parse_page(body: bytes, url: str) -> AtomPage:
     ...            b'<opensearch:totalResults>1</opensearch:totalResults><entry><id>x</id></entry></feed>', "u")
     AtomPage(entries=1, total=1)
     """
-    try:
-        root = ET.fromstring(body)
-    except ET.ParseError as exc:
-        raise FetchError(f"{url}: malformed Atom page ({exc})") from None
-    if root.tag != _A + "feed":
-        raise FetchError(f"{url}: not an Atom feed (root element {root.tag})")
+    root = xml_root(body, url, _A + "feed", "Atom page", "Atom feed")
     entries = root.findall(_A + "entry")
     for entry in entries:
         if (entry.findtext(_A + "id") or "").strip().startswith("http://arxiv.org/api/errors"):

@@ -137,3 +137,22 @@ def _reason(exc: Exception) -> str:
     if "timed out" in text.lower():
         return "timed out"
     return text.split(": ", 1)[-1][:200] if text else type(inner).__name__
+
+
+def xml_root(body: bytes, url: str, tag: str, page: str, kind: str):
+    """The root element of an XML response, which must be ``tag``; ``FetchError`` naming ``url`` otherwise.
+
+    ``page`` and ``kind`` name the page and the expected document in the messages ("Atom page" / "Atom feed").
+
+    >>> xml_root(b"<a/>", "u", "a", "A page", "A document").tag
+    'a'
+    """
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.fromstring(body)
+    except ET.ParseError as exc:
+        raise FetchError(f"{url}: malformed {page} ({exc})") from None
+    if root.tag != tag:
+        raise FetchError(f"{url}: not an {kind} (root element {root.tag})")
+    return root

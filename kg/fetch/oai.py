@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.fetch.http import FetchError, PoliteClient
+from kg.fetch.http import FetchError, PoliteClient, xml_root
 from kg.fetch.state import HarvestState, load_state, save_state, write_atomic
 
 OAI_BASE_URL = "https://oaipmh.arxiv.org/oai"
@@ -52,12 +52,7 @@ def parse_page(body: bytes, url: str) -> OaiPage:
     ...            b'<resumptionToken completeListSize="2">t1</resumptionToken></ListRecords></OAI-PMH>', "u")
     OaiPage(records=1, token='t1', complete_size=2, identifiers=('oai:arXiv.org:1',))
     """
-    try:
-        root = ET.fromstring(body)
-    except ET.ParseError as exc:
-        raise FetchError(f"{url}: malformed OAI-PMH page ({exc})") from None
-    if root.tag != _O + "OAI-PMH":
-        raise FetchError(f"{url}: not an OAI-PMH response (root element {root.tag})")
+    root = xml_root(body, url, _O + "OAI-PMH", "OAI-PMH page", "OAI-PMH response")
     error = root.find(_O + "error")
     if error is not None:
         code = error.get("code", "")
