@@ -9,7 +9,6 @@ arXiv asks for at most one request every three seconds (``--delay``) and at most
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path

@@ -13,7 +13,6 @@ records the token to continue from, so a harvest killed at any point resumes at 
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
