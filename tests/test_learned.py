@@ -122,6 +122,25 @@ def test_only_uses_is_proposed_without_a_rule_or_cue() -> None:
     assert ("OUTPERFORMS", "ResNet-50") in types
 
 
+def test_every_named_candidate_is_also_an_intro_candidate_with_its_context() -> None:
+    p = proposals("A Study", "Our first approach is Soft Cap Sampling (SCS), a strategy for filtering. "
+                  "We evaluate on ImageNet.")
+    cands = paper_candidates(p)
+    by_name = {ic.intro.canonical: ic for ic in cands.intros}
+    scs = by_name["Soft Cap Sampling"]
+    assert scs.intro.rule == "introduce.named-entity" and "SCS" in scs.intro.aliases
+    assert scs.features["n:generic_head_after"] == 1.0 and scs.features["n:prev=is"] == 1.0
+    assert all(k.startswith("n:") for k in scs.features)       # its own weights, apart from the rule intros
+    imagenet = by_name["ImageNet"]
+    assert "n:generic_head_after" not in imagenet.features and imagenet.features["n:prev=on"] == 1.0
+
+
+def test_names_the_rules_introduce_are_not_proposed_twice() -> None:
+    p = proposals("A Study", "We propose FooNet, a new model. FooNet beats ResNet-50.")
+    names = [ic.intro.canonical for ic in paper_candidates(p).intros]
+    assert names.count("FooNet") == 1
+
+
 # --- projection, model, threshold --------------------------------------------------------------------------------
 
 def test_projection_matches_folded_names_and_aliases() -> None:

@@ -12,17 +12,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from kg.extraction.assemble import Proposals
-from kg.extraction.doccache import cues_by_sentence, sentence_start_of
+from kg.extraction.doccache import cue_list, cues_by_sentence, sentence_start_of
 from kg.extraction.introduced import Introduced
 from kg.extraction.linking import Link
 from kg.extraction.mentions import DocMention
 from kg.extraction.names import fold
 from kg.learn.lexicon import Lexicon
-from kg.nlp.rules import load_cues
+from kg.nlp.rules import load_cues, load_typing
 from kg.schema import CLAIM_TYPES
 
 Features = dict[str, float]
 RELATIONS = tuple(t for t in CLAIM_TYPES if t != "INTRODUCES")
+NAME_INTRO_RULE = "introduce.named-entity"
 
 
 @dataclass
@@ -228,6 +229,33 @@ def intro_features(p: Proposals, cand: IntroCandidate, entities: dict[str, Entit
     if intro.aliases:
         f["has_alias"] = 1.0
     f.update(_lexicon_features(lexicon, [intro.canonical, *intro.aliases], pid, intro.label))
+    if intro.rule == NAME_INTRO_RULE:      # own weights: a name no rule introduced is judged on its own terms
+        if ent is not None:
+            f.update(intro_context_features(p, ent))
+        return {f"n:{k}": v for k, v in f.items()}
+    return f
+
+
+INTRO_CONTEXT_WINDOW = 4
+
+
+def intro_context_features(p: Proposals, cand: EntityCandidate) -> Features:
+    """The words around each mention of a name ("our X", "X, a method that", "release X"): a cue phrase
+    ending close before a mention, the words right before and after it, and a generic head noun ("method",
+    "framework", "dataset") in an apposition after it."""
+    doc = p.doc
+    generic = load_typing().generic_heads
+    cues = cue_list(doc)
+    f: Features = {}
+    for m in cand.mentions[:3]:
+        f[f"prev={doc[m.start - 1].lower_ if m.start else '<s>'}"] = 1.0
+        f[f"next={doc[m.end].lower_ if m.end < len(doc) else '</s>'}"] = 1.0
+        for c in cues:
+            if m.start - INTRO_CONTEXT_WINDOW <= c.end <= m.start:
+                f[f"near_cue={c.label_.split('.', 1)[0]}"] = 1.0
+        after = doc[m.end:min(len(doc), m.end + INTRO_CONTEXT_WINDOW)]
+        if any(t.lower_ in generic for t in after):
+            f["generic_head_after"] = 1.0
     return f
 
 
@@ -269,7 +297,22 @@ def paper_candidates(p: Proposals, lexicon: Lexicon | None = None, pid: str | No
                 rc = RelationCandidate(rtype, cand, by_type[rtype])
                 rc.features = relation_features(rc)
                 relations.append(rc)
-    intros = [IntroCandidate(intro) for intro in p.intros]
+    intros = [IntroCandidate(intro) for intro in p.intros] + entity_intro_candidates(p, entities)
     for ic in intros:
         ic.features = intro_features(p, ic, groups, lexicon, pid)
     return PaperCandidates(entities, relations, intros)
+
+
+def entity_intro_candidates(p: Proposals, entities: list[EntityCandidate]) -> list[IntroCandidate]:
+    """Every named candidate the introduction rules did not claim is also a possible introduced name: about one
+    introduced name in six is written in a way no introduction rule catches ("Step-level Advantage Preference
+    Optimization (SAPO) ... achieves"), and the introduction model judges it from the same features."""
+    out = []
+    for cand in entities:
+        if cand.key in p.own_keys or all(m.weak for m in cand.mentions):
+            continue
+        first = cand.mentions[0]
+        aliases = tuple(sorted({m.text for m in cand.mentions if fold(m.text) != cand.key}))
+        evidence = p.doc[first.start].sent.text.strip()
+        out.append(IntroCandidate(Introduced(cand.canonical, cand.rule_label, evidence, NAME_INTRO_RULE, aliases)))
+    return out
