@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from kg.extraction.assemble import Proposals
-from kg.extraction.doccache import cue_list, cues_by_sentence, sentence_start_of
+from kg.extraction.doccache import cues_by_sentence, sentence_start_of
 from kg.extraction.introduced import Introduced
 from kg.extraction.linking import Link
 from kg.extraction.mentions import DocMention
@@ -240,17 +240,18 @@ INTRO_CONTEXT_WINDOW = 4
 
 
 def intro_context_features(p: Proposals, cand: EntityCandidate) -> Features:
-    """The words around each mention of a name ("our X", "X, a method that", "release X"): a cue phrase
-    ending close before a mention, the words right before and after it, and a generic head noun ("method",
+    """The words around each mention of a name ("our X", "X, a method that", "release X"): a cue phrase of its
+    sentence ending close before a mention, the words right before and after it, and a generic head noun ("method",
     "framework", "dataset") in an apposition after it."""
     doc = p.doc
     generic = load_typing().generic_heads
-    cues = cue_list(doc)
+    start_of = sentence_start_of(doc)
+    by_sent = cues_by_sentence(doc)
     f: Features = {}
     for m in cand.mentions[:3]:
         f[f"prev={doc[m.start - 1].lower_ if m.start else '<s>'}"] = 1.0
         f[f"next={doc[m.end].lower_ if m.end < len(doc) else '</s>'}"] = 1.0
-        for c in cues:
+        for c in by_sent.get(start_of[m.start], []):
             if m.start - INTRO_CONTEXT_WINDOW <= c.end <= m.start:
                 f[f"near_cue={c.label_.split('.', 1)[0]}"] = 1.0
         after = doc[m.end:min(len(doc), m.end + INTRO_CONTEXT_WINDOW)]
