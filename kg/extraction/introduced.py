@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from kg.extraction.doccache import cue_list, sentences_with
+from kg.extraction.doccache import cue_list, sentences_with, token_texts
 from kg.extraction.mentions import DocMention
 from kg.extraction.names import clean_surface, fold
 from kg.nlp.candidates import (guess_name_label, is_acronym_like, long_form_in, title_prefix_name, token_has_inner_caps,
@@ -231,4 +231,6 @@ def introduced_names(doc: Doc, title: str, mentions: list[DocMention], acronyms:
 
 def macro_tokens(doc: Doc) -> list[int]:
     """Token indexes of custom LaTeX macros (``\\sysname``) that stand for the paper's own system."""
-    return [t.i for t in doc if _MACRO.match(t.text)]
+    if "\\" not in doc.text:
+        return []
+    return [i for i, text in enumerate(token_texts(doc)) if _MACRO.match(text)]

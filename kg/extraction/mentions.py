@@ -8,14 +8,18 @@ kept later only when a linking rule attaches it to the paper.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from spacy.tokens import Doc, Span
 
+from kg.extraction.doccache import token_texts
 from kg.extraction.names import clean_surface, fold
 from kg.extraction.typing_rules import is_non_entity, label_from_head, type_candidate
 from kg.nlp.rules import Typing, load_words
+
+_fold_key = lru_cache(maxsize=1 << 16)(fold)     # ``DocMention.key`` is read thousands of times per paper
 
 PRIORITY = {"introduce": 0, "acronym": 1, "gazetteer": 2, "pattern": 3}
 
@@ -36,7 +40,7 @@ class DocMention:
 
     @property
     def key(self) -> str:
-        return fold(self.canonical)
+        return _fold_key(self.canonical)
 
 
 def _rule_family(rule: str) -> str:
@@ -148,7 +152,7 @@ def acronym_proposals(doc: Doc, acronyms: dict[str, tuple[Span, str | None, str]
                  for long_span, label, canonical in acronyms.values() if label is not None]
     short_forms = {s: v for s, v in acronyms.items() if v[1] is not None}
     if short_forms:
-        for i, text in enumerate(t.text for t in doc):
+        for i, text in enumerate(token_texts(doc)):
             base = text[:-1] if text.endswith("s") and text[:-1] in short_forms else text
             if base in short_forms:
                 _, label, canonical = short_forms[base]

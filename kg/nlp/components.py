@@ -165,8 +165,11 @@ class GazetteerMatcher:
         The span is the whole token; its ``kg_prefix`` extension carries the prefix so the mention's text is just the name.
         """
         spans = []
-        for tok in doc:
-            text = tok.text
+        if "-" not in doc.text:
+            return spans
+        strings = doc.vocab.strings
+        for i, orth in enumerate(doc.to_array("ORTH").tolist()):     # no ``Token`` object per token
+            text = strings[orth]
             if "-" not in text:
                 continue
             prefix, _, suffix = text.rpartition("-")
@@ -176,7 +179,7 @@ class GazetteerMatcher:
             if key is not None:
                 label, canonical, source = key.split("\t")
                 prov = Provenance(f"gazetteer-compound:{source}", source=source, prefix=prefix)
-                spans.append(provenance_span(doc, tok.i, tok.i + 1, prov, label=label, kb_id=canonical))
+                spans.append(provenance_span(doc, i, i + 1, prov, label=label, kb_id=canonical))
         return spans
 
 
