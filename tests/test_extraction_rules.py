@@ -34,6 +34,13 @@ def test_urls_are_not_entities_and_offsets_hold() -> None:
 
 # --- NER: acronyms, name shapes, typing -----------------------------------------------------------------------
 
+def test_citation_keys_are_not_names_but_names_with_years_are() -> None:
+    found = mentions("A Study", "Defences include vaccines huang2024vaccine, rosati2024representation and "
+                     "singh_flava_2022. We fine-tune Llama2-7b and GPT4 on CIFAR10.")
+    assert not any(k in found for k in ("huang2024vaccine", "rosati2024representation", "singh_flava_2022"))
+    assert {"Llama2-7b", "GPT4", "CIFAR10"} <= set(found)
+
+
 def test_acronym_definition_maps_short_form_to_long_form() -> None:
     ms = mentions("A Planner", "We combine Monte Carlo Tree Search (MCTS) with value networks; MCTS is run at test time.")
     assert ms["MCTS"] == ("Technique", "Monte Carlo Tree Search")

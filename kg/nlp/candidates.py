@@ -46,6 +46,7 @@ _SHORT_CODE = re.compile(r"^[a-zA-Z]\d{1,2}(?:-[a-z]+)?$")        # o1, o3-mini,
 _LOWER_HYPHEN_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+){2,}$")
 _SIZE_TOKEN = re.compile(r"^\d+(?:\.\d+)?[BMKT]$|^\d+x\d+[BMKT]$")
 _NUMBERISH = re.compile(r"^[\d.,%x×\-+/:]+[A-Za-z]{0,2}$")
+_CITATION_KEY = re.compile(r"^[a-z]+(?:_[a-z]+)*(?:_(?:19|20)\d\d(?:_?[a-z]+)?|(?:19|20)\d\d[a-z]{2,})$")   # "rosati2024representation", "singh_flava_2022"
 
 
 class ShapePatterns(NamedTuple):
@@ -108,6 +109,8 @@ def _name_like_uncached(text: str, typing: Typing) -> bool:
         return False
     if shapes.word_plus_number.match(text):
         return False                        # "top5", "sim3" (a lost "\sim"), "x10": a word and a number
+    if _CITATION_KEY.match(text):
+        return False                        # a BibTeX key left by a lost "\cite{...}", not a name
     if "-" in text:
         parts = [p for p in text.split("-") if p]
         if parts and parts[-1].lower() in typing.compound_suffixes:
