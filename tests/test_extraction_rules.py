@@ -34,6 +34,12 @@ def test_urls_are_not_entities_and_offsets_hold() -> None:
 
 # --- NER: acronyms, name shapes, typing -----------------------------------------------------------------------
 
+def test_scores_after_a_name_are_not_its_version() -> None:
+    found = mentions("A Study", "Our model reaches a FAD 0.79 and beats Claude 3.5 and Llama 3.1 8B, with SSIM 0.73.")
+    assert not any(k.endswith(("0.79", "0.73")) for k in found)
+    assert {"Claude 3.5", "Llama 3.1 8B"} <= set(found)
+
+
 def test_citation_keys_are_not_names_but_names_with_years_are() -> None:
     found = mentions("A Study", "Defences include vaccines huang2024vaccine, rosati2024representation and "
                      "singh_flava_2022. We fine-tune Llama2-7b and GPT4 on CIFAR10.")

@@ -46,6 +46,7 @@ _SHORT_CODE = re.compile(r"^[a-zA-Z]\d{1,2}(?:-[a-z]+)?$")        # o1, o3-mini,
 _LOWER_HYPHEN_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+){2,}$")
 _SIZE_TOKEN = re.compile(r"^\d+(?:\.\d+)?[BMKT]$|^\d+x\d+[BMKT]$")
 _NUMBERISH = re.compile(r"^[\d.,%x×\-+/:]+[A-Za-z]{0,2}$")
+_MEASUREMENT = re.compile(r"^\d+\.\d{2,}$")
 _CITATION_KEY = re.compile(r"^[a-z]+(?:_[a-z]+)*(?:_(?:19|20)\d\d(?:_?[a-z]+)?|(?:19|20)\d\d[a-z]{2,})$")   # "rosati2024representation", "singh_flava_2022"
 
 
@@ -184,6 +185,8 @@ def _version_run(doc: Doc, i: int) -> int:
     while end < len(doc) and (_VERSION.match(doc[end].text) or _SIZE_TOKEN.match(doc[end].text)) and end - i < 4:
         if _VERSION.match(doc[end].text) and len(doc[end].text) == 4 and doc[end].text.isdigit():
             break  # a year, not a version
+        if _MEASUREMENT.match(doc[end].text):
+            break  # "CLIP 16.12", "FAD 0.79": a score with two decimals, not a version
         end += 1
     return end
 
