@@ -149,7 +149,7 @@ def write_graph_html(
     Parameters
     ----------
     G:
-        The ``MultiDiGraph`` of the graph contract (see ``kg.graphio``).
+        The ``MultiDiGraph`` of the graph contract (see ``kg.io.graph_json``).
     path:
         Output ``.html`` file; parent folders are created.
     max_nodes:

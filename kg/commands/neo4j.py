@@ -69,12 +69,12 @@ def _settings(database: str | None):
 
 
 def _read_graph(path: Path):
-    from kg.graphio import load_graph
+    from kg.io.graph_json import read_graph_json
 
     if not path.is_file():
         raise KgError(f"{path}: no such file")
     try:
-        return load_graph(path)
+        return read_graph_json(path)
     except (ValueError, KeyError, TypeError) as exc:
         raise KgError(f"{path}: not a kg graph.json ({type(exc).__name__}: {exc})") from None
 
@@ -94,7 +94,7 @@ def run_load(args: argparse.Namespace) -> int:
             deleted = wipe(driver, batch_size=args.batch_size, database=settings.database)
             if not args.quiet:
                 print(f"wiped {deleted} nodes", file=sys.stderr)
-        report = load_graph(driver, G, batch_size=args.batch_size, database=settings.database,
+        report = read_graph_json(driver, G, batch_size=args.batch_size, database=settings.database,
                             progress=not args.quiet and sys.stderr.isatty(),
                             source=str(args.graph_json))
     if not args.quiet:

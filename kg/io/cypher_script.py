@@ -1,4 +1,4 @@
-"""Export a graph as a Cypher script: constraints, then one MERGE statement per node and relationship.
+"""Cypher script: a graph as constraints, then one MERGE statement per node and relationship.
 
 The script is meant for users (``cypher-shell -f graph.cypher`` or a driver, statement by statement), so
 values are written as Cypher literals: strings are single-quoted with every quote, backslash and control
@@ -112,8 +112,31 @@ def statements(G: nx.MultiDiGraph, source: str = "graph") -> list[str]:
     return out
 
 
-def export(G: nx.MultiDiGraph, out: Path, source: str = "graph") -> list[Path]:
-    """Write the script to ``out`` (one statement per line, ``;``-terminated); return the written paths."""
+def write_cypher(G: nx.MultiDiGraph, out: str | Path, *, source: str = "graph") -> list[Path]:
+    """Write the script that recreates ``G`` to ``out``, one ``;``-terminated statement per line.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A graph of the contract.
+    out : str or Path
+        The ``.cypher`` file to write.
+    source : str
+        Named in errors about a bad label or type.
+
+    Returns
+    -------
+    list of Path
+        ``[out]``.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> G = nx.MultiDiGraph(); G.add_node("p", label="Paper", name="P")
+    >>> p = os.path.join(tempfile.mkdtemp(), "g.cypher"); _ = write_cypher(G, p)
+    >>> read_cypher(p)[-1].startswith("MERGE (n:KgNode {id: 'p'})")
+    True
+    """
     out = Path(out)
     header = [f"// kg graph as Cypher: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges.",
               "// Run with: cypher-shell -f FILE (idempotent: MERGE statements)."]
@@ -121,12 +144,12 @@ def export(G: nx.MultiDiGraph, out: Path, source: str = "graph") -> list[Path]:
     return [out]
 
 
-def read_statements(path: Path) -> list[str]:
-    """Split a script written by :func:`export` back into statements (one per non-comment line).
+def read_cypher(path: str | Path) -> list[str]:
+    """Split a script written by :func:`write_cypher` back into statements (one per non-comment line).
 
     Examples
     --------
-    >>> read_statements(Path("graph.cypher"))[:1]   # doctest: +SKIP
+    >>> read_cypher(Path("graph.cypher"))[:1]   # doctest: +SKIP
     ['CREATE CONSTRAINT kg_kgnode_id IF NOT EXISTS FOR (n:KgNode) REQUIRE n.id IS UNIQUE']
     """
     lines = Path(path).read_text(encoding="utf-8").splitlines()
