@@ -94,22 +94,24 @@ def statements(G: nx.MultiDiGraph, source: str = "graph") -> list[str]:
     "MERGE (n:KgNode {id: 'p'}) SET n:Paper, n += {`id`: 'p', `label`: 'Paper', `name`: 'It\\\\'s'}, n.aliases = [], n.sources = []"
     """
     out = [query for query, _ in cypher.constraint_queries()]
-    for label, rows in node_rows(G, source).items():
-        for row in rows:
-            out.append(
-                f"MERGE (n:{cypher.COMMON_LABEL} {{id: {string_literal(row['id'])}}}) "
-                f"SET n:{label}, n += {map_literal(row['props'])}, "
-                f"n.aliases = {literal(row['aliases'])}, n.sources = {literal(row['sources'])}"
-            )
-    for rel, rows in edge_rows(G, source).items():
-        for row in rows:
-            out.append(
-                f"MATCH (s:{cypher.COMMON_LABEL} {{id: {string_literal(row['source'])}}}), "
-                f"(t:{cypher.COMMON_LABEL} {{id: {string_literal(row['target'])}}}) "
-                f"MERGE (s)-[r:{rel} {{paper: {string_literal(row['paper'])}}}]->(t) "
-                f"SET r += {map_literal(row['props'])}"
-            )
+    out += [node_statement(label, row) for label, rows in node_rows(G, source).items() for row in rows]
+    out += [relationship_statement(rel, row) for rel, rows in edge_rows(G, source).items() for row in rows]
     return out
+
+
+def node_statement(label: str, row: dict) -> str:
+    """The MERGE statement of one node row of ``kg.neo4j.rows`` (the loader's identity and properties)."""
+    return (f"MERGE (n:{cypher.COMMON_LABEL} {{id: {string_literal(row['id'])}}}) "
+            f"SET n:{label}, n += {map_literal(row['props'])}, "
+            f"n.aliases = {literal(row['aliases'])}, n.sources = {literal(row['sources'])}")
+
+
+def relationship_statement(rel: str, row: dict) -> str:
+    """The MATCH/MERGE statement of one edge row of ``kg.neo4j.rows`` (identity: endpoints, type, paper)."""
+    return (f"MATCH (s:{cypher.COMMON_LABEL} {{id: {string_literal(row['source'])}}}), "
+            f"(t:{cypher.COMMON_LABEL} {{id: {string_literal(row['target'])}}}) "
+            f"MERGE (s)-[r:{rel} {{paper: {string_literal(row['paper'])}}}]->(t) "
+            f"SET r += {map_literal(row['props'])}")
 
 
 def write_cypher(G: nx.MultiDiGraph, out: str | Path, *, source: str = "graph") -> list[Path]:
