@@ -12,7 +12,7 @@ import random
 
 import networkx as nx
 
-ENTITY_LABELS = ("Model", "Dataset", "Technique")
+from kg.schema import ENTITY_LABELS
 
 
 def synthetic_graph(n_nodes: int, seed: int = 0) -> nx.MultiDiGraph:

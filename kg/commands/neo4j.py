@@ -94,7 +94,7 @@ def run_load(args: argparse.Namespace) -> int:
             deleted = wipe(driver, batch_size=args.batch_size, database=settings.database)
             if not args.quiet:
                 print(f"wiped {deleted} nodes", file=sys.stderr)
-        report = read_graph_json(driver, G, batch_size=args.batch_size, database=settings.database,
+        report = load_graph(driver, G, batch_size=args.batch_size, database=settings.database,
                             progress=not args.quiet and sys.stderr.isatty(),
                             source=str(args.graph_json))
     if not args.quiet:

@@ -9,19 +9,15 @@ matches a gold entity when its folded form equals the folded gold name or one of
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-RELATIONS = ("USES", "OUTPERFORMS", "EXTENDS")
-REPORT_KEYS = ("entities", "entities_typed", "introduces", "USES", "OUTPERFORMS", "EXTENDS", "relations")
+from kg.normalize import score_fold
+from kg.schema import CLAIM_TYPES
 
-
-def score_fold(text: str) -> str:
-    """The scorer's folding: lower case alphanumerics, one trailing ``s`` dropped after 4 characters."""
-    s = re.sub(r"[^0-9a-z]+", "", str(text).lower())
-    return s[:-1] if len(s) > 4 and s.endswith("s") else s
+RELATIONS: tuple[str, ...] = CLAIM_TYPES
+REPORT_KEYS: tuple[str, ...] = ("entities", "entities_typed", "introduces", *CLAIM_TYPES, "relations")
 
 
 @dataclass

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from kg.evaluation.gold import RELATIONS, format_scores, score_fold, score_graph
+from kg.evaluation.gold import RELATIONS, format_scores, score_graph
+from kg.normalize import score_fold
 
 
 @dataclass(frozen=True)
