@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.normalize import score_fold
-from kg.schema import CLAIM_TYPES
+from kg.schema import CLAIM_TYPES, PAPER
 
 RELATIONS: tuple[str, ...] = CLAIM_TYPES
 REPORT_KEYS: tuple[str, ...] = ("entities", "entities_typed", "introduces", *CLAIM_TYPES, "relations")
@@ -53,7 +53,7 @@ def score_graph(graph: dict, gold: list[dict]) -> tuple[dict, list[PaperErrors]]
     edges = graph.get("edges", graph.get("links", []))
     by_title: dict[str, str] = {}
     for n in nodes.values():
-        if n.get("label") == "Paper":
+        if n.get("label") == PAPER:
             by_title.setdefault(score_fold(n.get("title") or n.get("name") or ""), n["id"])
     per_paper: dict[str, list[dict]] = defaultdict(list)
     for e in edges:
@@ -83,7 +83,7 @@ def score_graph(graph: dict, gold: list[dict]) -> tuple[dict, list[PaperErrors]]
             for e in per_paper.get(pid, []):
                 for end in (e["source"], e["target"]):
                     n = nodes.get(end, {})
-                    if n.get("label") != "Paper" and end != pid:
+                    if n.get("label") != PAPER and end != pid:
                         nm = name_of(n, str(end))
                         pred_ents.add((canon.get(score_fold(nm), nm), n.get("label")))
                 t = nodes.get(e["target"], {})

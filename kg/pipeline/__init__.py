@@ -25,6 +25,7 @@ from kg.pipeline.read import ReadStats, iter_inputs
 from kg.pipeline.report import Reporter
 from kg.pipeline.write import GraphWriter
 from kg.records import BadRecord
+from kg.schema import PAPER
 
 STEPS = ("read", "extract", "resolve", "graph", "write")
 
@@ -301,8 +302,8 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
     summary.removed = remove_stale(out_dir, written)
     summary.seconds["write"] = time.perf_counter() - t0
     stages.done()
-    summary.papers = sum(1 for _, d in G.nodes(data=True) if d["label"] == "Paper")
-    summary.entities = Counter(d["label"] for _, d in G.nodes(data=True) if d["label"] != "Paper")
+    summary.papers = sum(1 for _, d in G.nodes(data=True) if d["label"] == PAPER)
+    summary.entities = Counter(d["label"] for _, d in G.nodes(data=True) if d["label"] != PAPER)
     summary.edges = Counter(d["type"] for _, _, d in G.edges(data=True))
     return written
 
