@@ -2,7 +2,7 @@
 
 Neo4j properties are scalars or homogeneous lists of scalars. So: ``None`` values are dropped, dicts (and
 lists holding dicts, ``None`` or mixed types) are JSON-encoded, lists of one scalar type stay lists, and NaN
-or infinite floats become strings. The rows are what both the loader and the exporters write.
+or infinite floats become strings. The rows are what both the loader and the ``kg.io`` exporters write.
 """
 
 from __future__ import annotations
