@@ -183,22 +183,24 @@ def run_build(inputs: list[str], out_dir: Path, *, fmt: str | None = None, worke
     With ``update`` the extractions of the earlier build in ``out_dir`` are reused for records whose text is
     unchanged (``kg.pipeline.reuse``); the outputs are the same bytes as without it.
     """
-    from kg.pipeline.write import discard, prepare_output_dir
+    from kg.pipeline.write import BUILD_OUTPUTS, discard, prepare_output_dir
 
     summary = BuildSummary()
     stats = ReadStats(reporter=reporter or Reporter())
-    prepare_output_dir(out_dir)
+    writers = core_writers() if writers is None else writers
+    outputs = (*BUILD_OUTPUTS, *(name for name in writers if name not in BUILD_OUTPUTS))
+    prepare_output_dir(out_dir, outputs)
     written: list[Path] = [out_dir / "extractions.jsonl"]
     stages = Stages(("load", "extract", "resolve", "graph", "write"), enabled=progress)
     try:
         written = _build_steps(inputs, out_dir, summary, stats, stages, fmt=fmt, workers=workers,
-                               spacy_model=spacy_model, writers=core_writers() if writers is None else writers,
-                               progress=progress, neo4j_csv=neo4j_csv, strict=strict, rules_only=rules_only, update=update)
+                               spacy_model=spacy_model, writers=writers, progress=progress, neo4j_csv=neo4j_csv,
+                               strict=strict, rules_only=rules_only, update=update)
     except OSError as exc:
-        discard(written + [out_dir / n for n in ("graph.json", "graph.graphml", "graph.html")])
+        discard([out_dir / name for name in outputs])
         raise _write_errors(exc, out_dir) from None
     except BaseException:
-        discard(written + [out_dir / n for n in ("graph.json", "graph.graphml", "graph.html")])
+        discard([out_dir / name for name in outputs])
         raise
     finally:
         stages.close()
