@@ -7,7 +7,7 @@ import importlib
 import sys
 from pathlib import Path
 
-from kg.errors import KgError, OutputError
+from kg.errors import OutputError
 from kg.io import EXPORT_FORMATS, EXPORTERS
 
 
@@ -29,14 +29,9 @@ def register(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read the graph and write the chosen format; prints the written paths."""
-    from kg.io.graph_json import read_graph_json
+    from kg.commands.common import read_graph_argument
 
-    if not args.graph_json.is_file():
-        raise KgError(f"{args.graph_json}: no such file")
-    try:
-        G = read_graph_json(args.graph_json)
-    except (ValueError, KeyError, TypeError) as exc:
-        raise KgError(f"{args.graph_json}: not a kg graph.json ({type(exc).__name__}: {exc})") from None
+    G = read_graph_argument(args.graph_json)
     if args.format != "neo4j-admin-csv" and args.out.is_dir():
         raise OutputError(f"{args.out}: is a folder; --out names a file for --format {args.format}")
     module, _, name = EXPORTERS[args.format].partition(":")
