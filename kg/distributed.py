@@ -64,7 +64,7 @@ def extract_partition_lines(items: list[PaperRecord | Extraction], spacy_model: 
     (1, [])
     """
     from kg.pipeline.extract import extract_partition
-    from kg.writers.extractions import extraction_line
+    from kg.io.extractions import extraction_line
 
     lines: list[str] = []
     bad: list[BadRecord] = []

@@ -28,12 +28,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import KgError
+from kg.normalize import alnum_fold
+from kg.schema import ENTITY_LABELS
 
-LABELS: tuple[str, ...] = ("Model", "Dataset", "Technique")
 TIERS: tuple[str, ...] = ("curated", "pwc", "derived")
 STOPLIST_NAME = "stoplist.txt"
 
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _SPACES = re.compile(r"\s+")
 _SPLIT_PARTS = re.compile(r"[\s\-_/]+")
 
@@ -63,17 +63,6 @@ class GazetteerEntry:
     def surfaces(self) -> tuple[str, ...]:
         """The name followed by the aliases: every form the matcher should look for."""
         return (self.name, *self.aliases)
-
-
-def fold(surface: str) -> str:
-    """Fold a surface form for identity: lower-case, every non-alphanumeric removed.
-
-    Examples
-    --------
-    >>> fold("Llama-2 7B"), fold("GPT-4o"), fold("self attention")
-    ('llama27b', 'gpt4o', 'selfattention')
-    """
-    return _NON_ALNUM.sub("", surface.lower())
 
 
 def normalize_stop_form(surface: str) -> str:
@@ -153,8 +142,8 @@ def _read_file(path: Path, rel: Path) -> list[_Raw]:
             aliases = rec.get("aliases", [])
             if not isinstance(name, str) or not name.strip():
                 raise KgError(f"{path}:{lineno}: 'name' must be a non-empty string")
-            if label not in LABELS:
-                raise KgError(f"{path}:{lineno}: 'label' must be one of {', '.join(LABELS)}, got {label!r}")
+            if label not in ENTITY_LABELS:
+                raise KgError(f"{path}:{lineno}: 'label' must be one of {', '.join(ENTITY_LABELS)}, got {label!r}")
             if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
                 raise KgError(f"{path}:{lineno}: 'aliases' must be a list of strings")
             support = rec.get("support", 0)
@@ -186,12 +175,12 @@ def resolve(raw: list[_Raw], stop: frozenset[str]) -> list[GazetteerEntry]:
        that entry: its aliases become the owner's aliases (where still free). With a different
        label it is dropped (the higher-ranked typing wins).
     """
-    live = [r for r in raw if normalize_stop_form(r.name) not in stop and fold(r.name)]
+    live = [r for r in raw if normalize_stop_form(r.name) not in stop and alnum_fold(r.name)]
     candidates: list[tuple[tuple, int, str, bool]] = []
     for idx, r in enumerate(live):
         candidates.append(((r.tier, 0, -r.support, r.order), idx, r.name, True))
         for a in r.aliases:
-            if normalize_stop_form(a) not in stop and fold(a):
+            if normalize_stop_form(a) not in stop and alnum_fold(a):
                 candidates.append(((r.tier, 1, -r.support, r.order), idx, a, False))
     candidates.sort(key=lambda c: c[0])
 
@@ -199,7 +188,7 @@ def resolve(raw: list[_Raw], stop: frozenset[str]) -> list[GazetteerEntry]:
     redirect: dict[int, int | None] = {}  # merged entry -> owner entry (None: dropped)
     surfaces: dict[int, dict[str, None]] = {}  # entry -> its surface forms, insertion-ordered
     for _, idx, surface, is_name in candidates:
-        key = fold(surface)
+        key = alnum_fold(surface)
         if is_name:
             if key in owner and owner[key] != idx:
                 target = owner[key]

@@ -10,39 +10,16 @@
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
-
-
-def normalize_title(title: str) -> str:
-    """Fold a title for duplicate detection: NFKC, lower case, punctuation and spaces collapsed.
-
-    >>> normalize_title("DarwinLM: Evolutionary  Pruning!")
-    'darwinlm evolutionary pruning'
-    """
-    text = unicodedata.normalize("NFKC", title).lower()
-    return _NON_ALNUM.sub(" ", text).strip()
+from kg.normalize import normalize_title
 
 
 def title_hash_id(title: str) -> str:
     """Stable short id of a paper with no arXiv id: ``t-`` + 12 hex digits of SHA-1 of the normalised title."""
     digest = hashlib.sha1(normalize_title(title).encode("utf-8")).hexdigest()
     return "t-" + digest[:12]
-
-
-_ARXIV_ID = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|arXiv:)?(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", re.I)
-
-
-def arxiv_id_from(text: str | None) -> str | None:
-    """Extract a version-less arXiv identifier from an id, URL or ``arXiv:`` string, if any."""
-    if not text:
-        return None
-    m = _ARXIV_ID.search(text)
-    return m.group(1) if m else None
 
 
 @dataclass

@@ -55,7 +55,8 @@ def seed_papers(seeds: Path) -> list[tuple[str, str]]:
     """(title, abstract) of every distinct seed paper, in reading order."""
     sys.path.insert(0, str(REPO))
     from kg.readers import expand_inputs, read_records
-    from kg.records import PaperRecord, normalize_title
+    from kg.normalize import normalize_title
+    from kg.records import PaperRecord
 
     seen: set[str] = set()
     papers = []

@@ -58,13 +58,13 @@ def floor_load(driver, nodes: dict[str, list[dict]], edges: dict[str, list[dict]
 
 def admin_import(G, name: str) -> tuple[float, float, dict]:
     """Seconds of ``neo4j-admin database import full`` of ``G`` into instance ``name`` and of the constraints."""
-    from kg.exporters.neo4j_admin_csv import export, import_arguments
+    from kg.io.neo4j_admin_csv import import_arguments, write_neo4j_admin_csv
     from kg.neo4j.loader import create_constraints, database_counts
     from kg.neo4j.settings import Neo4jSettings, open_driver
 
     with tempfile.TemporaryDirectory(prefix="kg-bench-import-") as tmp:
         out = Path(tmp) / "csv"
-        export(G, out)
+        write_neo4j_admin_csv(G, out)
         args = import_arguments(out)
         t0 = time.perf_counter()
         proc = subprocess.run([str(SERVER), "admin", "--name", name, "--", *args[:-1],
@@ -101,7 +101,7 @@ def main() -> int:
 
     import networkx as nx
 
-    from kg.graphio import load_graph as read
+    from kg.io.graph_json import read_graph_json as read
     from kg.neo4j.loader import database_counts, load_graph
     from kg.neo4j.rows import edge_rows, expected_counts, node_rows
     from kg.neo4j.settings import Neo4jSettings, open_driver

@@ -53,7 +53,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from kg.errors import KgError  # noqa: E402
-from kg.gazetteer_data import fold, normalize_stop_form  # noqa: E402
+from kg.gazetteer_data import normalize_stop_form  # noqa: E402
+from kg.normalize import alnum_fold  # noqa: E402
 
 DEFAULT_EXTDATA = REPO.parent / "shared" / "extdata"
 DEFAULT_OUT = REPO / "ontology" / "gazetteers"
@@ -231,7 +232,7 @@ class Collector:
 
     def add(self, name: str, label: str, aliases: Iterable[str] = (), support: int = 1) -> None:
         name = clean(name)
-        key = fold(name)
+        key = alnum_fold(name)
         if not key or not plausible_surface(name):
             self.rejected["implausible"] += 1
             return
@@ -247,8 +248,8 @@ class Collector:
         rec.support += support
         for a in aliases:
             a = clean(a)
-            if (a and fold(a) and len(a) > MAX_SHORT_FORM and plausible_surface(a, max_words=10, max_len=100)
-                    and fold(a) not in self.blocked):
+            if (a and alnum_fold(a) and len(a) > MAX_SHORT_FORM and plausible_surface(a, max_words=10, max_len=100)
+                    and alnum_fold(a) not in self.blocked):
                 rec.aliases.add(a)
 
     def records(self) -> list[Record]:
@@ -258,7 +259,7 @@ class Collector:
             cur = best.get(key)
             if cur is None or (rec.support, rec.label) > (cur.support, cur.label):
                 best[key] = rec
-        return sorted(best.values(), key=lambda r: (fold(r.name), r.name, r.label))
+        return sorted(best.values(), key=lambda r: (alnum_fold(r.name), r.name, r.label))
 
 
 # --- readers ---------------------------------------------------------------------------------
@@ -386,10 +387,10 @@ def build_pwc_methods(ext: Path, blocked: frozenset[str]) -> Collector:
         if support < 1:
             col.rejected["no papers"] += 1
             continue
-        if name.islower() and full.islower() and len(name) <= 4 and fold(name) != fold(full):
+        if name.islower() and full.islower() and len(name) <= 4 and alnum_fold(name) != alnum_fold(full):
             col.rejected["garbled"] += 1
             continue
-        if label == "Model" or fold(full) == fold(name):
+        if label == "Model" or alnum_fold(full) == alnum_fold(name):
             col.add(name, label, [full], support)
         else:
             col.add(full, label, [name], support)
@@ -683,19 +684,19 @@ def build(ext: Path, out: Path, quiet: bool = False) -> dict[str, int]:
     # name that any dataset list or the PwC methods list also carries is not blocked as a task.
     entity_names: set[str] = set()
     for row in world_rows(ext):
-        entity_names.update(fold(x) for x in _split_list(row.get("Common Datasets (Top 10)", "")))
-        entity_names.update(fold(x) for x in _split_list(row.get("Benchmarks", "")))
+        entity_names.update(alnum_fold(x) for x in _split_list(row.get("Common Datasets (Top 10)", "")))
+        entity_names.update(alnum_fold(x) for x in _split_list(row.get("Benchmarks", "")))
     for m in _load_json(ext / "pwc" / "methods.json"):
-        entity_names.add(fold(m.get("name") or ""))
-        entity_names.add(fold(m.get("full_name") or ""))
-    blocked_tasks = {fold(t) for t in tasks} - entity_names
-    blocked = frozenset(blocked_tasks | {fold(m) for m in metrics}) - {""}
+        entity_names.add(alnum_fold(m.get("name") or ""))
+        entity_names.add(alnum_fold(m.get("full_name") or ""))
+    blocked_tasks = {alnum_fold(t) for t in tasks} - entity_names
+    blocked = frozenset(blocked_tasks | {alnum_fold(m) for m in metrics}) - {""}
 
     counts: dict[str, int] = {}
     pwc_dir, derived_dir = out / "pwc", out / "derived"
     sota_models, sota_datasets = build_sota(ext, blocked)
     # PwC methods are typed by PwC itself; only metric names block them.
-    methods_blocked = frozenset(fold(m) for m in metrics) - {""}
+    methods_blocked = frozenset(alnum_fold(m) for m in metrics) - {""}
     outputs = {
         pwc_dir / "methods.jsonl": build_pwc_methods(ext, methods_blocked),
         pwc_dir / "sota_models.jsonl": sota_models,

@@ -47,7 +47,7 @@ def load_or_build(args: argparse.Namespace, gold: list[dict]) -> tuple[dict, str
         from kg.pipeline import run_build
 
         with tempfile.TemporaryDirectory(prefix="kg-error-report-") as tmp:
-            run_build(args.inputs, Path(tmp), spacy_model=args.spacy_model, html=False,
+            run_build(args.inputs, Path(tmp), spacy_model=args.spacy_model,
                       progress=not args.quiet and sys.stderr.isatty())
             with open(Path(tmp) / "graph.json", encoding="utf-8") as fh:
                 graph = json.load(fh)

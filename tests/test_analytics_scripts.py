@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.graphio import write_graph_json
+from kg.io.graph_json import write_graph_json
 from test_analytics import toy_graph
 
 REPO = Path(__file__).resolve().parent.parent

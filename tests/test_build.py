@@ -10,7 +10,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg.graphio import load_graph
+from kg.io.graph_json import read_graph_json
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "examples" / "sample_listing.txt"
@@ -31,7 +31,7 @@ def sample_build(tmp_path_factory) -> Path:
 def test_seeds_graph_contract(seeds_build: Path) -> None:
     for name in OUTPUTS:
         assert (seeds_build / name).stat().st_size > 0, name
-    G = load_graph(seeds_build / "graph.json")
+    G = read_graph_json(seeds_build / "graph.json")
     labels = [d["label"] for _, d in G.nodes(data=True)]
     assert labels.count("Paper") == 710
     assert set(labels) == {"Paper", "Model", "Dataset", "Technique"}
@@ -63,7 +63,7 @@ def test_mention_offsets_point_at_the_text(seeds_build: Path) -> None:
 
 
 def test_duplicate_papers_keep_every_source(seeds_build: Path) -> None:
-    G = load_graph(seeds_build / "graph.json")
+    G = read_graph_json(seeds_build / "graph.json")
     multi = [d for _, d in G.nodes(data=True) if d["label"] == "Paper" and len(d["sources"]) > 1]
     assert multi, "the seeds repeat papers across files"
     assert all(d["sources"] == sorted(set(d["sources"])) for d in multi)
@@ -71,7 +71,7 @@ def test_duplicate_papers_keep_every_source(seeds_build: Path) -> None:
 
 def test_graphml_opens_in_networkx(sample_build: Path) -> None:
     H = nx.read_graphml(sample_build / "graph.graphml")
-    G = load_graph(sample_build / "graph.json")
+    G = read_graph_json(sample_build / "graph.json")
     assert H.number_of_nodes() == G.number_of_nodes()
     assert H.number_of_edges() == G.number_of_edges()
     some = next(n for n, d in H.nodes(data=True) if d["label"] != "Paper")
@@ -94,7 +94,7 @@ def test_sample_summary_and_dedup(tmp_path: Path) -> None:
     run = kg("build", str(SAMPLE), "--out", str(tmp_path))
     assert "records read:   9" in run.stdout
     assert "papers:         8" in run.stdout
-    G = load_graph(tmp_path / "graph.json")
+    G = read_graph_json(tmp_path / "graph.json")
     names = {d["name"] for _, d in G.nodes(data=True)}
     assert {"Llama-2-7B", "GSM8K", "LoRA"} <= names
 
@@ -117,7 +117,7 @@ def test_bad_records_are_skipped_and_counted(tmp_path: Path) -> None:
     assert "records read:   2" in run.stdout
     assert "skipped:        2" in run.stdout
     assert "listing.txt:" in run.stderr               # the warning names the file and line
-    G = load_graph(out / "graph.json")
+    G = read_graph_json(out / "graph.json")
     assert sum(1 for _, d in G.nodes(data=True) if d["label"] == "Paper") == 2
 
 

@@ -14,10 +14,10 @@ try:
 except ImportError:
     from neo4j_server import HOSTILE_NAMES, make_corpus_a, run_kg
 
-from kg.exporters import FORMATS
-from kg.exporters.cypher_script import identifier, literal, statements, string_literal
-from kg.exporters.neo4j_admin_csv import ARRAY_DELIMITER
-from kg.graphio import write_graph_json
+from kg.io import EXPORT_FORMATS
+from kg.io.cypher_script import identifier, literal, statements, string_literal
+from kg.io.neo4j_admin_csv import ARRAY_DELIMITER
+from kg.io.graph_json import write_graph_json
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def graph_path(tmp_path):
     return path
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt", EXPORT_FORMATS)
 def test_every_format_is_deterministic(graph_path, tmp_path, fmt):
     outs = []
     for i in range(2):

@@ -14,9 +14,9 @@ except ImportError:
     from neo4j_server import *  # noqa: F401,F403
     from neo4j_server import SERVER_SCRIPT, expected_snapshot, make_corpus_a, run_kg, snapshot
 
-from kg.exporters.cypher_script import read_statements
-from kg.exporters.neo4j_admin_csv import import_arguments
-from kg.graphio import write_graph_json
+from kg.io.cypher_script import read_cypher
+from kg.io.neo4j_admin_csv import import_arguments
+from kg.io.graph_json import write_graph_json
 from kg.neo4j.loader import create_constraints, database_counts, load_graph
 from kg.neo4j.rows import expected_counts
 
@@ -29,7 +29,7 @@ def test_cypher_script_recreates_the_graph(neo4j_driver, tmp_path):
     write_graph_json(G, path)
     script = tmp_path / "graph.cypher"
     assert run_kg("export", str(path), "--format", "cypher", "--out", str(script)).returncode == 0
-    for statement in read_statements(script):
+    for statement in read_cypher(script):
         neo4j_driver.execute_query(statement)
     from_script = snapshot(neo4j_driver)
     assert from_script == expected_snapshot(G)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kg.api import build_graph_from_papers, default_nlp, extract_paper
-from kg.extraction.names import fold
+from kg.normalize import fold
 
 
 def rels(title: str, abstract: str) -> set[tuple[str, str]]:

@@ -198,9 +198,9 @@ def test_build_reads_the_fetched_folders(server: FetchServer, tmp_path: Path) ->
               "--base-url", server.url("/api/daily_papers"), "--out", str(hf)).returncode == 0
     proc = kg("-q", "build", str(oai), str(hf), "--out", str(graph), "--no-html")
     assert proc.returncode == 0, proc.stderr
-    from kg.graphio import load_graph
+    from kg.io.graph_json import read_graph_json
 
-    G = load_graph(graph / "graph.json")
+    G = read_graph_json(graph / "graph.json")
     papers = {d["arxiv_id"]: d for _, d in G.nodes(data=True) if d["label"] == "Paper"}
     assert sorted(papers) == IDS  # the Daily Papers copies merged with the OAI records
     assert papers["2405.00101"]["upvotes"] == 30

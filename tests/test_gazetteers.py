@@ -13,11 +13,11 @@ import pytest
 from kg.errors import KgError
 from kg.gazetteer_data import (
     GazetteerEntry,
-    fold,
     load_gazetteer,
     load_stoplist,
     surface_is_case_sensitive,
 )
+from kg.normalize import alnum_fold
 
 REPO = Path(__file__).resolve().parent.parent
 ONTOLOGY = REPO / "ontology"
@@ -47,7 +47,7 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 
 def _by_surface(entries: list[GazetteerEntry]) -> dict[str, GazetteerEntry]:
-    return {fold(s): e for e in entries for s in e.surfaces}
+    return {alnum_fold(s): e for e in entries for s in e.surfaces}
 
 
 # --- builder -----------------------------------------------------------------------------------
@@ -79,7 +79,7 @@ def test_builder_output_is_sorted_typed_and_free_of_tasks(tmp_path: Path) -> Non
     names: dict[str, dict] = {}
     for path in sorted(tmp_path.rglob("*.jsonl")):
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-        keys = [(fold(r["name"]), r["name"], r["label"]) for r in rows]
+        keys = [(alnum_fold(r["name"]), r["name"], r["label"]) for r in rows]
         assert keys == sorted(keys), path
         for r in rows:
             assert r["label"] in {"Model", "Dataset", "Technique"}
@@ -170,7 +170,7 @@ def test_loader_resolves_each_folded_form_to_one_entry(tiny_ontology: Path) -> N
     owners: dict[str, set[str]] = {}
     for e in entries:
         for s in e.surfaces:
-            owners.setdefault(fold(s), set()).add(e.name)
+            owners.setdefault(alnum_fold(s), set()).add(e.name)
     assert all(len(v) == 1 for v in owners.values())
 
 
@@ -229,14 +229,14 @@ def test_real_ontology_types_and_generic_words(real_entries: list[GazetteerEntry
     assert by["resnet50"].label == "Model"
     assert by["transformer"].label == "Technique"
     for generic in ("Attention", "Model", "Method", "Models", "Dataset", "Benchmark"):
-        assert fold(generic) not in by, generic
+        assert alnum_fold(generic) not in by, generic
     # Broad classes are listed on purpose: the extractor keeps them only when a rule links them (typing.json broad_terms)
     from kg.nlp.rules import load_typing
     broad = load_typing().broad_terms
     for generic in ("LLMs", "fine-tuning", "language models"):
-        assert fold(generic) not in by or generic.lower() in broad, generic
+        assert alnum_fold(generic) not in by or generic.lower() in broad, generic
     for not_entity in ("Machine Translation", "Image Classification", "accuracy", "BLEU", "NLP"):
-        assert fold(not_entity) not in by, not_entity
+        assert alnum_fold(not_entity) not in by, not_entity
     labels = {lab: sum(1 for e in real_entries if e.label == lab) for lab in ("Model", "Dataset", "Technique")}
     assert len(real_entries) > 4000 and min(labels.values()) > 1000, labels
     assert sum(1 for e in real_entries if e.source == "curated") > 800
@@ -247,7 +247,7 @@ def test_real_ontology_one_owner_per_form(real_entries: list[GazetteerEntry]) ->
     for e in real_entries:
         assert e.name not in e.aliases
         for s in e.surfaces:
-            owners.setdefault(fold(s), set()).add((e.name, e.label))
+            owners.setdefault(alnum_fold(s), set()).add((e.name, e.label))
     assert all(len(v) == 1 for v in owners.values())
 
 
@@ -260,7 +260,7 @@ def test_curated_files_are_sorted_and_consistent() -> None:
         for r in rows:
             assert r["source"] == "curated" and r["label"] in {"Model", "Dataset", "Technique"}
             for s in [r["name"], *r["aliases"]]:
-                owner = seen.setdefault(fold(s), (r["name"], r["label"]))
+                owner = seen.setdefault(alnum_fold(s), (r["name"], r["label"]))
                 assert owner == (r["name"], r["label"]), f"{s!r} in {path.name} also belongs to {owner}"
 
 

@@ -22,7 +22,7 @@ except ImportError:
     from neo4j_server import *  # noqa: F401,F403
     from neo4j_server import HOSTILE_NAMES, REPO, expected_snapshot, make_corpus_a, make_corpus_b, run_kg, snapshot
 
-from kg.graphio import write_graph_json
+from kg.io.graph_json import write_graph_json
 from kg.neo4j.loader import database_counts, load_graph
 from kg.neo4j.rows import expected_counts
 from kg.neo4j.synthetic import scale_graph

@@ -21,7 +21,7 @@ except ImportError:
     from neo4j_server import *  # noqa: F401,F403
     from neo4j_server import REPO, make_corpus_a, make_corpus_b, run_kg
 
-from kg.graphio import write_graph_json
+from kg.io.graph_json import write_graph_json
 from kg.neo4j.loader import load_graph
 from kg.neo4j.query import run_query
 
@@ -138,7 +138,7 @@ def synthetic_loaded(neo4j_driver):
 
 @pytest.fixture
 def seeds_loaded(neo4j_driver, seeds_graph_path):
-    from kg.graphio import load_graph as read
+    from kg.io.graph_json import read_graph_json as read
 
     G = read(seeds_graph_path)
     load_graph(neo4j_driver, G)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.graphio import load_graph
+from kg.io.graph_json import read_graph_json
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "examples" / "sample_listing.txt"
@@ -54,7 +54,7 @@ def test_duplicates_with_different_abstracts_keep_both_records_relations(tmp_pat
     b = jsonl(tmp_path / "b.jsonl", [V2])
     run = kg("build", str(a), str(b), "--out", str(tmp_path / "out"), "--no-html")
     assert run.returncode == 0, run.stderr
-    G = load_graph(tmp_path / "out" / "graph.json")
+    G = read_graph_json(tmp_path / "out" / "graph.json")
     found = [d for d in papers(G).values() if d["title"].lower().startswith("reasonnet")]
     assert len(found) == 1
     node = found[0]
@@ -77,7 +77,7 @@ def test_same_id_with_different_titles_is_merged_with_a_warning(tmp_path: Path) 
     run = kg("build", str(src), "--out", str(tmp_path / "out"), "--no-html")
     assert run.returncode == 0, run.stderr
     assert "same paper id with different titles" in run.stderr and "ids.jsonl:1" in run.stderr
-    G = load_graph(tmp_path / "out" / "graph.json")
+    G = read_graph_json(tmp_path / "out" / "graph.json")
     assert list(papers(G)) == ["2401.00001"]
     assert {"GSM8K", "MMLU"} <= targets(G, "2401.00001", "USES")
 
@@ -174,7 +174,7 @@ def test_read_only_output_folder(tmp_path: Path) -> None:
 
 def test_write_failure_mid_build_is_a_one_line_error(tmp_path: Path) -> None:
     """A write error after the checks (disk full, folder made read-only meanwhile) -> exit 3, no traceback."""
-    code = ("import sys, errno, kg.pipeline.write as w\n"
+    code = ("import sys, errno, kg.io.graphml as w\n"
             "def boom(*a, **k): raise OSError(errno.ENOSPC, 'No space left on device', 'graph.graphml.tmp')\n"
             "w.write_graphml = boom\n"
             "from kg.cli import main\n"

@@ -60,7 +60,7 @@ def _records() -> list[PaperRecord]:
 def test_process_pool_yields_the_same_extractions_in_order() -> None:
     from kg.nlp.pipeline import build_nlp
     from kg.pipeline.extract import extract_records
-    from kg.writers.extractions import extraction_line
+    from kg.io.extractions import extraction_line
 
     records = _records()
     # a record whose extraction fails must come back as a failure, at its place, in both modes
@@ -158,25 +158,24 @@ def _odd_graph():
     return G
 
 
-def test_streamed_graph_json_is_byte_identical_to_graphio(sample_single: Path, tmp_path: Path) -> None:
+def test_streamed_graph_json_is_byte_identical_to_the_in_memory_text(sample_single: Path, tmp_path: Path) -> None:
     import networkx as nx
 
-    from kg.graphio import graph_to_json_text, load_graph
-    from kg.writers.graph_json import write_graph_json_stream
+    from kg.io.graph_json import graph_to_json_text, read_graph_json, write_graph_json
 
-    for i, G in enumerate([_odd_graph(), nx.MultiDiGraph(), load_graph(sample_single / "graph.json")]):
+    for i, G in enumerate([_odd_graph(), nx.MultiDiGraph(), read_graph_json(sample_single / "graph.json")]):
         path = tmp_path / f"g{i}.json"
-        write_graph_json_stream(G, path)
+        write_graph_json(G, path)
         assert path.read_text(encoding="utf-8") == graph_to_json_text(G)
 
 
 def test_streamed_graphml_is_byte_identical_to_networkx(sample_single: Path, tmp_path: Path) -> None:
     import networkx as nx
 
-    from kg.graphio import load_graph
-    from kg.writers.graphml import to_graphml_graph, write_graphml
+    from kg.io.graph_json import read_graph_json
+    from kg.io.graphml import to_graphml_graph, write_graphml
 
-    for i, G in enumerate([_odd_graph(), nx.MultiDiGraph(), load_graph(sample_single / "graph.json")]):
+    for i, G in enumerate([_odd_graph(), nx.MultiDiGraph(), read_graph_json(sample_single / "graph.json")]):
         ours, theirs = tmp_path / f"ours{i}.graphml", tmp_path / f"nx{i}.graphml"
         write_graphml(G, ours)
         nx.write_graphml_xml(to_graphml_graph(G), theirs)
@@ -188,7 +187,7 @@ def test_build_from_the_store_equals_the_in_memory_build(sample_single: Path) ->
     """kg build keeps extractions on disk; the graph is the one built from all extractions in memory."""
     import json
 
-    from kg.graphio import graph_to_json_text
+    from kg.io.graph_json import graph_to_json_text
     from kg.pipeline import extractor_version
     from kg.pipeline.graph import build_graph
     from kg.pipeline.resolve import resolve

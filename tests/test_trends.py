@@ -21,7 +21,7 @@ import pytest
 
 from kg.analytics.trends import compute, month_of
 from kg.errors import KgError
-from kg.graphio import write_graph_json
+from kg.io.graph_json import write_graph_json
 
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "scripts" / "analytics" / "trends.py"

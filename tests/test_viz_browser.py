@@ -24,7 +24,7 @@ import networkx as nx
 import pytest
 from viz_graphs import HOSTILE_IMG, HOSTILE_SCRIPT, OUTPERFORMS_EVIDENCE, hostile_graph, small_graph
 
-from kg.graphio import load_graph
+from kg.io.graph_json import read_graph_json
 from kg.viz import find_nodes, select_view, write_graph_html
 
 pytestmark = pytest.mark.browser
@@ -224,7 +224,7 @@ def test_seeds_view_loads_and_is_screenshotted(seeds_build, seeds_graph_path, op
     """`kg build ../shared/seeds` wrote graph.html: it opens, draws the capped view, and looks right."""
     html = seeds_build / "graph.html"
     assert html.is_file(), "kg build did not write graph.html"
-    expected = select_view(load_graph(seeds_graph_path)).stats
+    expected = select_view(read_graph_json(seeds_graph_path)).stats
     o = open_page(html, timeout_ms=120_000)
     assert o.errors == [] and o.foreign_requests() == []
     v = o.view
@@ -238,7 +238,7 @@ def test_seeds_view_loads_and_is_screenshotted(seeds_build, seeds_graph_path, op
     assert (ARTIFACTS / "seeds-view.png").stat().st_size > 10_000
 
     # The same view after searching a benchmark: its neighbourhood spotlighted, its card pinned.
-    G = load_graph(seeds_graph_path)
+    G = read_graph_json(seeds_graph_path)
     drawn = set(select_view(G).graph.nodes)
     target = next((n for n in find_nodes(G, "GSM8K") if n in drawn), None) or max(
         (n for n in drawn if G.nodes[n]["label"] != "Paper"), key=lambda n: (G.degree(n), str(n)))
@@ -286,7 +286,7 @@ GEOMETRY = """() => {
 @pytest.fixture(scope="module")
 def seeds_views(seeds_graph_path, tmp_path_factory) -> dict[str, tuple[Path, dict]]:
     """The focus, lineage and who-beats-whom pages of the seeds graph, written once for the module."""
-    G = load_graph(seeds_graph_path)
+    G = read_graph_json(seeds_graph_path)
     out = tmp_path_factory.mktemp("seeds-views")
     views = {}
     for name, kw in SEEDS_VIEWS.items():

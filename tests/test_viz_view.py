@@ -13,7 +13,7 @@ import pytest
 from viz_graphs import HOSTILE_IMG, HOSTILE_SCRIPT, hostile_graph, small_graph
 
 from kg.cli import main as kg_main
-from kg.graphio import write_graph_json
+from kg.io.graph_json import write_graph_json
 from kg.viz import ViewError, find_nodes, render_graph_html, select_view, write_graph_html
 from kg.viz.synthetic import synthetic_graph
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from kg.schema import PAPER
 from kg.viz.view import View, ViewError, find_nodes, resolve_focus, select_view
 
 __all__ = ["write_graph_html", "render_graph_html", "select_view", "find_nodes", "resolve_focus", "View", "ViewError"]
@@ -117,7 +118,7 @@ def render_graph_html(
     layout = compute_layout(view)
     net = build_network(view, G, size_by=size_by, layout=layout)
     title = title if title is not None else _default_title(view.stats, G)
-    papers = sorted((n for n, d in view.graph.nodes(data=True) if d.get("label") == "Paper"), key=str)
+    papers = sorted((n for n, d in view.graph.nodes(data=True) if d.get("label") == PAPER), key=str)
     html = render_page(net, title=title, stats=view.stats, meta=_page_meta(view, layout),
                        cards=paper_panels(G, papers))
     stats = dict(view.stats)
@@ -149,7 +150,7 @@ def write_graph_html(
     Parameters
     ----------
     G:
-        The ``MultiDiGraph`` of the graph contract (see ``kg.graphio``).
+        The ``MultiDiGraph`` of the graph contract (see ``kg.io.graph_json``).
     path:
         Output ``.html`` file; parent folders are created.
     max_nodes:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import networkx as nx
 
+from kg.schema import PAPER
+
 #: Longest label drawn on the canvas; the full name is in the hover card.
 MAX_LABEL = 24
 #: A title prefix before ":" is used as the paper's short name when it is at most this long.
@@ -63,7 +65,7 @@ def node_label(data: dict, node_id: str, limit: int = MAX_LABEL) -> str:
     >>> node_label({"label": "Model", "name": "Llama-2-70B-chat-hf with many words"}, "x")
     'Llama-2-70B-chat-hf…'
     """
-    if data.get("label") == "Paper":
+    if data.get("label") == PAPER:
         return paper_label(data.get("title") or data.get("name") or node_id)
     return short_label(data.get("name") or node_id, limit)
 

@@ -22,6 +22,7 @@ from collections import defaultdict
 import networkx as nx
 from pyvis.network import Network
 
+from kg.schema import PAPER
 from kg.viz.labels import label_order, node_label
 from kg.viz.layout import Layout, compute_layout
 from kg.viz.style import edge_style, node_style
@@ -57,7 +58,7 @@ def _card(node_id: str, data: dict, degree: int) -> dict:
         "aliases": sorted(set(_str_list(data.get("aliases")))),
         "degree": degree,
     }
-    if data.get("label") == "Paper":
+    if data.get("label") == PAPER:
         card.update(
             title=str(data.get("title") or data.get("name") or node_id),
             date=str(data["date"]) if data.get("date") else None,

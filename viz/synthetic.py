@@ -12,7 +12,7 @@ import random
 
 import networkx as nx
 
-ENTITY_LABELS = ("Model", "Dataset", "Technique")
+from kg.schema import CLAIM_TYPES, ENTITY_LABELS
 
 
 def synthetic_graph(n_nodes: int, seed: int = 0) -> nx.MultiDiGraph:
@@ -68,7 +68,7 @@ def synthetic_graph(n_nodes: int, seed: int = 0) -> nx.MultiDiGraph:
         for ent in named:
             if ent == introduced:
                 continue
-            rel = rng.choices(("USES", "OUTPERFORMS", "EXTENDS", None), weights=(5, 2, 1, 3))[0]
+            rel = rng.choices((*CLAIM_TYPES, None), weights=(5, 2, 1, 3))[0]
             if rel is None:
                 continue
             G.add_edge(subject, ent, type=rel, paper=pid, rule=f"{rel.lower()}.synthetic",

@@ -18,13 +18,13 @@ Order of operations (each documented because the result depends on it):
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
 import networkx as nx
 
 from kg.errors import KgError
+from kg.normalize import search_fold
 from kg.schema import NODE_LABELS, RELATION_TYPES
 
 
@@ -58,22 +58,11 @@ class View:
     stats: dict = field(default_factory=dict)
 
 
-def fold(text: object) -> str:
-    """Normalise a name for matching: NFKC, case-folded, whitespace collapsed.
-
-    Examples
-    --------
-    >>> fold("  Llama\u00a02 ")
-    'llama 2'
-    """
-    return " ".join(unicodedata.normalize("NFKC", str(text)).casefold().split())
-
-
 def _names_of(node_id: str, data: dict) -> list[str]:
     """Every string a user may type to mean this node: name, aliases, title, arXiv id, node id."""
     names = [node_id, data.get("name"), data.get("title"), data.get("arxiv_id")]
     names.extend(data.get("aliases") or [])
-    return [fold(n) for n in names if n]
+    return [search_fold(n) for n in names if n]
 
 
 def find_nodes(G: nx.MultiDiGraph, name: str) -> list[str]:
@@ -90,12 +79,12 @@ def find_nodes(G: nx.MultiDiGraph, name: str) -> list[str]:
     >>> find_nodes(G, "gsm-8k")
     ['ent:gsm8k']
     """
-    want = fold(name)
+    want = search_fold(name)
     if not want:
         return []
     by_name, by_alias = [], []
     for node_id, data in G.nodes(data=True):
-        if want in (fold(node_id), fold(data.get("name") or "")):
+        if want in (search_fold(node_id), search_fold(data.get("name") or "")):
             by_name.append(node_id)
         elif want in _names_of(node_id, data):
             by_alias.append(node_id)
@@ -118,7 +107,7 @@ def resolve_focus(G: nx.MultiDiGraph, name: str) -> str:
     if found:
         listed = ", ".join(f"{n} ({G.nodes[n].get('label')}: {G.nodes[n].get('name')!r})" for n in found[:10])
         raise ViewError(f"--focus {name!r} is ambiguous; it matches {listed}. Pass a node id instead.")
-    want = fold(name)
+    want = search_fold(name)
     close = sorted(
         {n for n, d in G.nodes(data=True) if any(want in s for s in _names_of(n, d))}, key=str
     )[:8]

@@ -1,7 +1,7 @@
 """Graph analytics: the questions researchers ask of the literature graph.
 
 One module per analysis, each a set of pure functions that take the contract's
-``nx.MultiDiGraph`` (see :mod:`kg.graphio`) and return plain data (lists of dicts,
+``nx.MultiDiGraph`` (see :mod:`kg.io.graph_json`) and return plain data (lists of dicts,
 sorted, with ties broken by name) so the results are deterministic and easy to test:
 
 ``rankings``      most used datasets, models and techniques (by number of papers)

@@ -27,13 +27,13 @@ def load(path: str | Path) -> nx.MultiDiGraph:
     ...
     kg.errors.KgError: graph file not found: /nonexistent/graph.json
     """
-    from kg.graphio import load_graph
+    from kg.io.graph_json import read_graph_json
 
     p = Path(path)
     if not p.is_file():
         raise KgError(f"graph file not found: {p}")
     try:
-        G = load_graph(p)
+        G = read_graph_json(p)
     except (ValueError, KeyError, TypeError, AttributeError, nx.NetworkXError) as exc:   # JSONDecodeError is a ValueError
         raise KgError(f"{p}: not a node-link graph.json ({type(exc).__name__}: {exc})") from exc
     missing = [n for n, d in G.nodes(data=True) if "label" not in d]

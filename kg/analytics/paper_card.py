@@ -14,9 +14,10 @@ import networkx as nx
 from kg.analytics.common import edges_of, introduced_by, is_paper, label_of, name_of, paper_of, papers
 from kg.analytics.tables import md_escape
 from kg.errors import KgError
-from kg.records import normalize_title
+from kg.normalize import normalize_title
+from kg.schema import CLAIM_TYPES, RELATION_TYPES
 
-SECTIONS = ("INTRODUCES", "USES", "OUTPERFORMS", "EXTENDS", "MENTIONS")
+SECTIONS: tuple[str, ...] = RELATION_TYPES
 ROW_COLUMNS = ("section", "subject", "relation", "object", "object_label", "confidence", "rule", "evidence", "paper")
 
 
@@ -100,7 +101,7 @@ def paper_cards(G: nx.MultiDiGraph, ids: list[Any]) -> dict[Any, dict]:
         p = paper_of(G, u, e)
         if p in wanted:
             sections[p][e["type"]].append(_row(G, e["type"], u, v, e))
-        if e.get("type") in ("USES", "OUTPERFORMS", "EXTENDS"):
+        if e.get("type") in CLAIM_TYPES:
             for q in owners.get(v, ()):
                 if q != p:
                     row = _row(G, "later", u, v, e)

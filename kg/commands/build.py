@@ -30,12 +30,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from kg.api import graph_writers
     from kg.pipeline import run_build
 
     reporter = make_reporter(args)
     try:
         summary = run_build(args.inputs, args.update or args.out, fmt=args.format, workers=args.workers,
-                            spacy_model=args.spacy_model, html=not args.no_html, progress=progress_enabled(args),
+                            spacy_model=args.spacy_model, writers=graph_writers(html=not args.no_html),
+                            progress=progress_enabled(args),
                             neo4j_csv=args.neo4j_csv, reporter=reporter, strict=args.strict,
                             rules_only=args.rules_only, update=args.update is not None)
     finally:

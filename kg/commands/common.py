@@ -1,10 +1,14 @@
-"""Arguments and output shared by ``kg build`` and ``kg extract``."""
+"""Arguments and output shared by the commands: inputs of ``kg build``/``kg extract``, reading a GRAPH_JSON argument."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def add_input_arguments(p: argparse.ArgumentParser) -> None:
@@ -26,6 +30,19 @@ def add_input_arguments(p: argparse.ArgumentParser) -> None:
                    "(file, line, kind, reason)")
     p.add_argument("--max-warnings", type=int, default=DEFAULT_MAX_WARNINGS, metavar="N",
                    help="warning lines printed per input file before '… and K more' (default %(default)s)")
+
+
+def read_graph_argument(path: Path) -> nx.MultiDiGraph:
+    """Read the GRAPH_JSON argument of ``kg export``/``kg neo4j load``, with a one-line ``KgError`` naming the file."""
+    from kg.errors import KgError
+    from kg.io.graph_json import read_graph_json
+
+    if not path.is_file():
+        raise KgError(f"{path}: no such file")
+    try:
+        return read_graph_json(path)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise KgError(f"{path}: not a kg graph.json ({type(exc).__name__}: {exc})") from None
 
 
 def make_reporter(args: argparse.Namespace):

@@ -7,15 +7,8 @@ import importlib
 import sys
 from pathlib import Path
 
-from kg.errors import KgError, OutputError
-
-# format name -> exporter module under kg.exporters
-MODULES = {
-    "cypher": "kg.exporters.cypher_script",
-    "neo4j-admin-csv": "kg.exporters.neo4j_admin_csv",
-    "gexf": "kg.exporters.gexf",
-    "cytoscape": "kg.exporters.cytoscape",
-}
+from kg.errors import OutputError
+from kg.io import EXPORT_FORMATS, EXPORTERS
 
 
 def register(sub) -> None:
@@ -28,7 +21,7 @@ def register(sub) -> None:
                     "'gexf' (Gephi) or 'cytoscape' (Cytoscape.js JSON). Output is deterministic.",
     )
     p.add_argument("graph_json", type=Path, metavar="GRAPH_JSON", help="graph.json written by kg build")
-    p.add_argument("--format", required=True, choices=sorted(MODULES), help="output format")
+    p.add_argument("--format", required=True, choices=sorted(EXPORT_FORMATS), help="output format")
     p.add_argument("--out", type=Path, required=True,
                    help="output file (a folder for neo4j-admin-csv)")
     p.set_defaults(func=run)
@@ -36,21 +29,17 @@ def register(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read the graph and write the chosen format; prints the written paths."""
-    from kg.graphio import load_graph
+    from kg.commands.common import read_graph_argument
 
-    if not args.graph_json.is_file():
-        raise KgError(f"{args.graph_json}: no such file")
-    try:
-        G = load_graph(args.graph_json)
-    except (ValueError, KeyError, TypeError) as exc:
-        raise KgError(f"{args.graph_json}: not a kg graph.json ({type(exc).__name__}: {exc})") from None
+    G = read_graph_argument(args.graph_json)
     if args.format != "neo4j-admin-csv" and args.out.is_dir():
         raise OutputError(f"{args.out}: is a folder; --out names a file for --format {args.format}")
-    exporter = importlib.import_module(MODULES[args.format])
+    module, _, name = EXPORTERS[args.format].partition(":")
+    write = getattr(importlib.import_module(module), name)
     try:
         if args.format != "neo4j-admin-csv":
             args.out.parent.mkdir(parents=True, exist_ok=True)
-        paths = exporter.export(G, args.out, source=str(args.graph_json))
+        paths = write(G, args.out, source=str(args.graph_json))
     except OSError as exc:
         raise OutputError(f"{exc.filename or args.out}: cannot write ({exc.strerror or exc})") from None
     if not args.quiet:

@@ -68,24 +68,14 @@ def _settings(database: str | None):
     return settings
 
 
-def _read_graph(path: Path):
-    from kg.graphio import load_graph
-
-    if not path.is_file():
-        raise KgError(f"{path}: no such file")
-    try:
-        return load_graph(path)
-    except (ValueError, KeyError, TypeError) as exc:
-        raise KgError(f"{path}: not a kg graph.json ({type(exc).__name__}: {exc})") from None
-
-
 def run_load(args: argparse.Namespace) -> int:
     """Load GRAPH_JSON; prints one summary line."""
+    from kg.commands.common import read_graph_argument
     from kg.neo4j.loader import load_graph
     from kg.neo4j.settings import open_driver
     from kg.neo4j.wipe import wipe
 
-    G = _read_graph(args.graph_json)
+    G = read_graph_argument(args.graph_json)
     if args.batch_size < 1:
         raise KgError(f"--batch-size must be at least 1, got {args.batch_size}")
     settings = _settings(args.database)

@@ -62,14 +62,14 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from kg.errors import KgError, OutputError
-    from kg.graphio import load_graph
+    from kg.io.graph_json import read_graph_json
     from kg.viz import write_graph_html
 
     path = Path(args.graph_json)
     if not path.is_file():
         raise KgError(f"{path}: no such file (expected a graph.json written by `kg build`)")
     try:
-        G = load_graph(path)
+        G = read_graph_json(path)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise KgError(f"{path}: not valid JSON ({exc})") from exc
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

@@ -9,19 +9,15 @@ matches a gold entity when its folded form equals the folded gold name or one of
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-RELATIONS = ("USES", "OUTPERFORMS", "EXTENDS")
-REPORT_KEYS = ("entities", "entities_typed", "introduces", "USES", "OUTPERFORMS", "EXTENDS", "relations")
+from kg.normalize import score_fold
+from kg.schema import CLAIM_TYPES, PAPER
 
-
-def score_fold(text: str) -> str:
-    """The scorer's folding: lower case alphanumerics, one trailing ``s`` dropped after 4 characters."""
-    s = re.sub(r"[^0-9a-z]+", "", str(text).lower())
-    return s[:-1] if len(s) > 4 and s.endswith("s") else s
+RELATIONS: tuple[str, ...] = CLAIM_TYPES
+REPORT_KEYS: tuple[str, ...] = ("entities", "entities_typed", "introduces", *CLAIM_TYPES, "relations")
 
 
 @dataclass
@@ -57,7 +53,7 @@ def score_graph(graph: dict, gold: list[dict]) -> tuple[dict, list[PaperErrors]]
     edges = graph.get("edges", graph.get("links", []))
     by_title: dict[str, str] = {}
     for n in nodes.values():
-        if n.get("label") == "Paper":
+        if n.get("label") == PAPER:
             by_title.setdefault(score_fold(n.get("title") or n.get("name") or ""), n["id"])
     per_paper: dict[str, list[dict]] = defaultdict(list)
     for e in edges:
@@ -87,7 +83,7 @@ def score_graph(graph: dict, gold: list[dict]) -> tuple[dict, list[PaperErrors]]
             for e in per_paper.get(pid, []):
                 for end in (e["source"], e["target"]):
                     n = nodes.get(end, {})
-                    if n.get("label") != "Paper" and end != pid:
+                    if n.get("label") != PAPER and end != pid:
                         nm = name_of(n, str(end))
                         pred_ents.add((canon.get(score_fold(nm), nm), n.get("label")))
                 t = nodes.get(e["target"], {})

@@ -13,7 +13,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from kg.evaluation.gold import RELATIONS, format_scores, score_fold, score_graph
+from kg.evaluation.gold import RELATIONS, format_scores, score_graph
+from kg.normalize import score_fold
+from kg.schema import PAPER
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ def collect_errors(graph: dict, gold: list[dict]) -> ErrorReport:
     nodes = {n["id"]: n for n in graph["nodes"]}
     by_title: dict[str, str] = {}
     for n in nodes.values():
-        if n.get("label") == "Paper":
+        if n.get("label") == PAPER:
             by_title.setdefault(score_fold(n.get("title") or n.get("name") or ""), n["id"])
     per_paper: dict[str, list[dict]] = defaultdict(list)
     for e in graph.get("edges", graph.get("links", [])):
@@ -95,7 +97,7 @@ def collect_errors(graph: dict, gold: list[dict]) -> ErrorReport:
         for e in per_paper.get(pid, []) if pid is not None else []:
             for end in (e["source"], e["target"]):
                 n = nodes.get(end, {})
-                if n.get("label") != "Paper" and end != pid:
+                if n.get("label") != PAPER and end != pid:
                     nm = n.get("name") or n.get("title") or str(end)
                     rule = e.get("rule", "") if end == e["target"] else ""
                     pred_ents[canon.get(score_fold(nm), nm)][n.get("label") or ""].update({rule} - {""})

@@ -11,7 +11,7 @@ from kg.extraction.doccache import cue_list, sentence_start_of, sentences_with
 from kg.extraction.introduced import Introduced, introduced_names, macro_tokens
 from kg.extraction.linking import Link, is_own, link_sentence
 from kg.extraction.mentions import DocMention, select_mentions
-from kg.extraction.names import fold
+from kg.normalize import fold
 from kg.nlp.components import FIELD_SEPARATOR
 from kg.nlp.rules import Cues, Typing, load_words
 from kg.records import Extraction, Mention, Relation

@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from kg.extraction.doccache import cue_list, sentences_with, token_texts
 from kg.extraction.mentions import DocMention
-from kg.extraction.names import clean_surface, fold
+from kg.normalize import clean_surface, fold
 from kg.nlp.candidates import (guess_name_label, is_acronym_like, long_form_in, title_prefix_name, token_has_inner_caps,
                                token_is_name_like)
 from kg.nlp.rules import Typing, load_words

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from spacy.tokens import Doc, Span
 
 from kg.extraction.doccache import token_texts
-from kg.extraction.names import clean_surface, fold
+from kg.normalize import clean_surface, fold
 from kg.extraction.typing_rules import is_non_entity, label_from_head, type_candidate
 from kg.nlp.rules import Typing, load_words
 

@@ -167,7 +167,7 @@ def judged_relations(extractions: list[Extraction], gold: list[dict]) -> list[tu
     """(confidence, correct) of every predicted USES/OUTPERFORMS/EXTENDS relation of held-out papers; a relation
     is correct when its target folds to a gold entity of the paper that the gold relates with the same type."""
     from kg.learn.labels import gold_index
-    from kg.evaluation.gold import score_fold
+    from kg.normalize import score_fold
 
     out = []
     for ex, g in zip(extractions, gold):

@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extraction.assemble import Proposals, mention_records
-from kg.extraction.names import fold
+from kg.normalize import fold
 from kg.learn.features import PaperCandidates, RelationCandidate, paper_candidates
 from kg.learn.lexicon import Lexicon, paper_key
 from kg.learn.phrases import add_phrase_spans

@@ -16,7 +16,7 @@ from kg.extraction.doccache import cues_by_sentence, sentence_start_of
 from kg.extraction.introduced import Introduced
 from kg.extraction.linking import Link
 from kg.extraction.mentions import DocMention
-from kg.extraction.names import fold
+from kg.normalize import fold
 from kg.learn.lexicon import Lexicon
 from kg.nlp.rules import load_cues, load_typing
 from kg.schema import CLAIM_TYPES

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.evaluation.gold import score_fold
+from kg.normalize import score_fold
 from kg.learn.features import EntityCandidate, PaperCandidates
 
 

@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from kg.extraction.names import fold
+from kg.normalize import fold
 from kg.gazetteer_data import surface_is_case_sensitive
 from kg.nlp.provenance import Provenance, provenance_span
 
@@ -38,7 +38,7 @@ def paper_key(title: str) -> str:
     """
     import hashlib
 
-    from kg.records import normalize_title
+    from kg.normalize import normalize_title
 
     return hashlib.sha1(normalize_title(title).encode("utf-8")).hexdigest()[:12]
 

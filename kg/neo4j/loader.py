@@ -139,7 +139,7 @@ def load_graph(driver, G: nx.MultiDiGraph, *, batch_size: int = DEFAULT_BATCH_SI
     driver : neo4j.Driver
         An open driver (see :func:`kg.neo4j.settings.open_driver`).
     G : networkx.MultiDiGraph
-        A graph following the contract of :mod:`kg.graphio`.
+        A graph following the contract of :mod:`kg.io.graph_json`.
     batch_size : int
         Rows per transaction (relationship batches grow to keep one source's rows together).
     database : str, optional
@@ -155,7 +155,7 @@ def load_graph(driver, G: nx.MultiDiGraph, *, batch_size: int = DEFAULT_BATCH_SI
 
     Examples
     --------
-    >>> from kg.graphio import load_graph as read
+    >>> from kg.io.graph_json import read_graph_json as read
     >>> with open_driver(Neo4jSettings.from_env()) as driver:          # doctest: +SKIP
     ...     load_graph(driver, read("out/graph.json")).relationships
     1234

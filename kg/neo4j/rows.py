@@ -2,7 +2,7 @@
 
 Neo4j properties are scalars or homogeneous lists of scalars. So: ``None`` values are dropped, dicts (and
 lists holding dicts, ``None`` or mixed types) are JSON-encoded, lists of one scalar type stay lists, and NaN
-or infinite floats become strings. The rows are what both the loader and the exporters write.
+or infinite floats become strings. The rows are what both the loader and the ``kg.io`` exporters write.
 """
 
 from __future__ import annotations
@@ -103,16 +103,29 @@ def node_rows(G: nx.MultiDiGraph, source: str = "graph") -> dict[str, list[dict]
     """
     grouped: dict[str, list[dict]] = {label: [] for label in NODE_LABELS}
     for node_id in sorted(G.nodes, key=str):
-        attrs = dict(G.nodes[node_id])
-        label = node_label(str(node_id), attrs, source)
-        attrs["id"] = str(node_id)
-        props = properties(attrs, skip=UNION_LIST_PROPS)
-        row = {"id": str(node_id), "props": props}
-        for key in UNION_LIST_PROPS:
-            value = to_property(attrs.get(key))
-            row[key] = [str(v) for v in value] if isinstance(value, list) else ([value] if value else [])
+        label, row = node_row(node_id, G.nodes[node_id], source)
         grouped[label].append(row)
     return {label: rows for label, rows in grouped.items() if rows}
+
+
+def node_row(node_id: Any, attrs: dict, source: str = "graph") -> tuple[str, dict]:
+    """The label and the row (``{"id", "props", "aliases", "sources"}``) of one node.
+
+    The one place a node becomes a row: :func:`node_rows` (loader, exporters) and the streaming
+    ``kg build --neo4j-csv`` path (``kg.pipeline.neo4j_csv``) both call it.
+
+    Examples
+    --------
+    >>> node_row("ent:x", {"label": "Model", "name": "X", "aliases": "x"})
+    ('Model', {'id': 'ent:x', 'props': {'id': 'ent:x', 'label': 'Model', 'name': 'X'}, 'aliases': ['x'], 'sources': []})
+    """
+    attrs = {**attrs, "id": str(node_id)}
+    label = node_label(str(node_id), attrs, source)
+    row = {"id": str(node_id), "props": properties(attrs, skip=UNION_LIST_PROPS)}
+    for key in UNION_LIST_PROPS:
+        value = to_property(attrs.get(key))
+        row[key] = [str(v) for v in value] if isinstance(value, list) else ([value] if value else [])
+    return label, row
 
 
 def edge_rows(G: nx.MultiDiGraph, source: str = "graph") -> dict[str, list[dict]]:
@@ -130,17 +143,32 @@ def edge_rows(G: nx.MultiDiGraph, source: str = "graph") -> dict[str, list[dict]
     """
     grouped: dict[str, dict[tuple, tuple[str, dict]]] = {}
     for u, v, key, attrs in G.edges(keys=True, data=True):
-        u, v = str(u), str(v)
-        rel = edge_type(u, v, attrs, source)
-        paper = attrs.get("paper")
-        paper = "" if paper is None else str(paper)
-        ident, order = (u, v, paper), str(key)
+        rel, row = edge_row(u, v, key, attrs, source)
+        ident, order = (row["source"], row["target"], row["paper"]), str(key)
         rows = grouped.setdefault(rel, {})
         if ident in rows and rows[ident][0] > order:  # the last in key order wins, whatever the edge order
             continue
-        props = properties({**attrs, "key": key, "paper": paper}, skip=EDGE_STRUCTURAL)
-        rows[ident] = (order, {"source": u, "target": v, "paper": paper, "props": props})
+        rows[ident] = (order, row)
     return {rel: [rows[k][1] for k in sorted(rows)] for rel, rows in sorted(grouped.items())}
+
+
+def edge_row(u: Any, v: Any, key: Any, attrs: dict, source: str = "graph") -> tuple[str, dict]:
+    """The relation type and the row (``{"source", "target", "paper", "props"}``) of one edge.
+
+    The one place an edge becomes a row: :func:`edge_rows` (loader, exporters) and the streaming
+    ``kg build --neo4j-csv`` path (``kg.pipeline.neo4j_csv``) both call it.
+
+    Examples
+    --------
+    >>> edge_row("p", "ent:x", 0, {"type": "USES", "paper": "p", "confidence": 0.9})
+    ('USES', {'source': 'p', 'target': 'ent:x', 'paper': 'p', 'props': {'confidence': 0.9, 'key': 0, 'paper': 'p'}})
+    """
+    u, v = str(u), str(v)
+    rel = edge_type(u, v, attrs, source)
+    paper = attrs.get("paper")
+    paper = "" if paper is None else str(paper)
+    props = properties({**attrs, "key": key, "paper": paper}, skip=EDGE_STRUCTURAL)
+    return rel, {"source": u, "target": v, "paper": paper, "props": props}
 
 
 def expected_counts(G: nx.MultiDiGraph) -> dict[str, int]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +23,9 @@ from tqdm import tqdm
 from kg.errors import KgError, OutputError, StrictError
 from kg.pipeline.read import ReadStats, iter_inputs
 from kg.pipeline.report import Reporter
+from kg.pipeline.write import GraphWriter
 from kg.records import BadRecord
+from kg.schema import PAPER
 
 STEPS = ("read", "extract", "resolve", "graph", "write")
 
@@ -127,7 +130,7 @@ def run_extract(inputs: list[str], out_file: Path, *, fmt: str | None = None, wo
     from kg.nlp.pipeline import build_nlp
     from kg.pipeline.extract import extract_records
     from kg.pipeline.write import commit, discard, prepare_output_file, tmp_path
-    from kg.writers.extractions import extraction_line
+    from kg.io.extractions import extraction_line
 
     summary = BuildSummary()
     stats = ReadStats(reporter=reporter or Reporter())
@@ -156,35 +159,48 @@ def run_extract(inputs: list[str], out_file: Path, *, fmt: str | None = None, wo
     return summary
 
 
+def core_writers() -> dict[str, GraphWriter]:
+    """The writers of every in-memory build: ``graph.json`` and ``graph.graphml`` (``kg.io``)."""
+    from kg.io.graph_json import write_graph_json
+    from kg.io.graphml import write_graphml
+
+    return {"graph.json": write_graph_json, "graph.graphml": write_graphml}
+
+
 def run_build(inputs: list[str], out_dir: Path, *, fmt: str | None = None, workers: int = 1,
-              spacy_model: str | None = None, html: bool = True, progress: bool = True,
-              neo4j_csv: bool = False, reporter: Reporter | None = None, strict: bool = False,
-              rules_only: bool = False, update: bool = False) -> BuildSummary:
-    """Run every step and write ``graph.json``, ``graph.graphml``, ``extractions.jsonl`` and ``graph.html``.
+              spacy_model: str | None = None, writers: Mapping[str, GraphWriter] | None = None,
+              progress: bool = True, neo4j_csv: bool = False, reporter: Reporter | None = None,
+              strict: bool = False, rules_only: bool = False, update: bool = False) -> BuildSummary:
+    """Run every step and write ``extractions.jsonl`` and one file per writer of ``writers``.
+
+    ``writers`` maps an output file name to its writer (``kg.pipeline.write``); the default writes
+    ``graph.json`` and ``graph.graphml`` (``kg.io``); ``kg.api.graph_writers`` adds ``graph.html``.
 
     With ``neo4j_csv`` the graph is never assembled in NetworkX: ``extractions.jsonl`` and the
     ``neo4j-admin`` import files in ``DIR/neo4j-import/`` are written instead (``kg.pipeline.neo4j_csv``).
-    Build outputs this run does not write (``graph.html`` with ``html=False``) are removed, so the folder
+    Build outputs this run does not write (``graph.html`` without its writer) are removed, so the folder
     never mixes two builds; ``summary.removed`` lists them.
     With ``update`` the extractions of the earlier build in ``out_dir`` are reused for records whose text is
     unchanged (``kg.pipeline.reuse``); the outputs are the same bytes as without it.
     """
-    from kg.pipeline.write import discard, prepare_output_dir
+    from kg.pipeline.write import BUILD_OUTPUTS, discard, prepare_output_dir
 
     summary = BuildSummary()
     stats = ReadStats(reporter=reporter or Reporter())
-    prepare_output_dir(out_dir)
+    writers = core_writers() if writers is None else writers
+    outputs = (*BUILD_OUTPUTS, *(name for name in writers if name not in BUILD_OUTPUTS))
+    prepare_output_dir(out_dir, outputs)
     written: list[Path] = [out_dir / "extractions.jsonl"]
     stages = Stages(("load", "extract", "resolve", "graph", "write"), enabled=progress)
     try:
         written = _build_steps(inputs, out_dir, summary, stats, stages, fmt=fmt, workers=workers,
-                               spacy_model=spacy_model, html=html, progress=progress, neo4j_csv=neo4j_csv,
+                               spacy_model=spacy_model, writers=writers, progress=progress, neo4j_csv=neo4j_csv,
                                strict=strict, rules_only=rules_only, update=update)
     except OSError as exc:
-        discard(written + [out_dir / n for n in ("graph.json", "graph.graphml", "graph.html")])
+        discard([out_dir / name for name in outputs])
         raise _write_errors(exc, out_dir) from None
     except BaseException:
-        discard(written + [out_dir / n for n in ("graph.json", "graph.graphml", "graph.html")])
+        discard([out_dir / name for name in outputs])
         raise
     finally:
         stages.close()
@@ -195,7 +211,8 @@ def run_build(inputs: list[str], out_dir: Path, *, fmt: str | None = None, worke
 
 
 def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats: ReadStats, stages: Stages, *,
-                 fmt: str | None, workers: int, spacy_model: str | None, html: bool, progress: bool,
+                 fmt: str | None, workers: int, spacy_model: str | None, writers: Mapping[str, GraphWriter],
+                 progress: bool,
                  neo4j_csv: bool, strict: bool, rules_only: bool = False, update: bool = False) -> list[Path]:
     """The steps of ``run_build``; returns the files written (already moved into place)."""
     from kg.nlp.pipeline import build_nlp
@@ -281,14 +298,14 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
 
     stages.start("write")
     t0 = time.perf_counter()
-    written = [extractions_path, *write_graph_files(G, out_dir, html=html)]
+    written = [extractions_path, *write_graph_files(G, out_dir, writers)]
     commit(written)
     write_build_state(out_dir, spacy_model, rules_only)
     summary.removed = remove_stale(out_dir, written)
     summary.seconds["write"] = time.perf_counter() - t0
     stages.done()
-    summary.papers = sum(1 for _, d in G.nodes(data=True) if d["label"] == "Paper")
-    summary.entities = Counter(d["label"] for _, d in G.nodes(data=True) if d["label"] != "Paper")
+    summary.papers = sum(1 for _, d in G.nodes(data=True) if d["label"] == PAPER)
+    summary.entities = Counter(d["label"] for _, d in G.nodes(data=True) if d["label"] != PAPER)
     summary.edges = Counter(d["type"] for _, _, d in G.edges(data=True))
     return written
 

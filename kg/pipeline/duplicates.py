@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.records import normalize_title
+from kg.normalize import normalize_title
 
 _VERSION = re.compile(r"v(\d+)\s*$")
 

@@ -2,14 +2,15 @@
 
 For corpora whose graph should not be held in memory (``kg build INPUT --out DIR --neo4j-csv``), nodes and
 edges go straight from the resolution and the on-disk extractions (``kg.pipeline.store``) to the CSV
-files of ``kg.exporters.neo4j_admin_csv`` — same files, columns, types, quoting and ``import-command.txt``,
+files of ``kg.io.neo4j_admin_csv`` — same files, columns, types, quoting and ``import-command.txt``,
 so the same ``neo4j-admin`` command imports them; only the row order of relationship files differs (by
 paper instead of by source id). Each paper's edges come from ``kg.pipeline.graph``'s own per-paper
 assembly run on a throw-away one-paper graph, so the edges are exactly those of ``graph.json``.
 
 Column types depend on every value of a column, and the header comes first: rows are spooled to a
 temporary JSON-lines file per CSV while one example value per type signature is kept per column, then
-each CSV is written from its spool under the header those examples give (``column_type``).
+each CSV is written from its spool under the header those examples give (``column_type``). Rows, fields
+and headers are made by the public functions of ``kg.neo4j.rows`` and ``kg.io.neo4j_admin_csv``, as in the exporter.
 """
 
 from __future__ import annotations
@@ -23,12 +24,12 @@ from typing import IO, Any
 
 import networkx as nx
 
-from kg.exporters.neo4j_admin_csv import (ARRAY_DELIMITER, ARRAY_DELIMITER_ARG, _field, _quote, column_type,
-                                          write_import_command)
-from kg.neo4j import cypher
-from kg.neo4j.rows import EDGE_STRUCTURAL, UNION_LIST_PROPS, edge_type, node_label, properties, to_property
+from kg.io.neo4j_admin_csv import (NODE_COLUMNS, RELATIONSHIP_COLUMNS, column_type, header_line, import_arguments_for,
+                                   node_fields, relationship_fields, row_line, write_import_command)
+from kg.neo4j.rows import edge_row, node_row
 from kg.pipeline.graph import _add_paper_edges, _paper_node_attrs
 from kg.pipeline.resolve import Resolution
+from kg.schema import NODE_LABELS
 
 
 def _signature(value: Any) -> Any:
@@ -46,21 +47,21 @@ class _Spool:
         self.fh: IO[str] = open(workdir / f"{name}.jsonl", "w+", encoding="utf-8")
         self.examples: dict[str, dict[Any, Any]] = {}
 
-    def add(self, head: list[str], props: dict) -> None:
+    def add(self, fields: tuple[list[str], dict]) -> None:
+        head, props = fields
         for key, value in props.items():
             if value is not None:
                 self.examples.setdefault(key, {}).setdefault(_signature(value), value)
         self.fh.write(json.dumps([head, props], ensure_ascii=False) + "\n")
 
     def write_csv(self, path: Path) -> None:
-        keys = sorted(self.examples)
-        types = {k: column_type(list(self.examples[k].values())) for k in keys}
+        types = {k: column_type(list(self.examples[k].values())) for k in sorted(self.examples)}
         self.fh.seek(0)
         with open(path, "w", encoding="utf-8") as out:
-            out.write(",".join(self.fixed + [f"{k}:{types[k]}" for k in keys]) + "\n")
+            out.write(header_line(self.fixed, types))
             for line in self.fh:
                 head, props = json.loads(line)
-                out.write(",".join(head + [_field(props.get(k), types[k]) for k in keys]) + "\n")
+                out.write(row_line(head, props, types))
         self.fh.close()
 
 
@@ -94,30 +95,20 @@ def stream_neo4j_csv(res: Resolution, out: Path, *, database: str = "neo4j", sou
         workdir = Path(tmp)
         nodes: dict[str, _Spool] = {}
         for node_id, attrs in _node_attrs(res):
-            label = node_label(node_id, attrs, source)
-            attrs = {**attrs, "id": node_id}
-            props = {k: v for k, v in properties(attrs, skip=UNION_LIST_PROPS).items() if k != "id"}
-            for key in UNION_LIST_PROPS:
-                value = to_property(attrs.get(key))
-                props[key] = [str(v) for v in value] if isinstance(value, list) else ([value] if value else [])
-            spool = nodes.get(label) or nodes.setdefault(label, _Spool(["id:ID", ":LABEL"], workdir, f"n-{label}"))
-            spool.add([_quote(node_id), _quote(ARRAY_DELIMITER.join([cypher.COMMON_LABEL, label]))], props)
+            label, row = node_row(node_id, attrs, source)
+            spool = nodes.get(label) or nodes.setdefault(label, _Spool(NODE_COLUMNS, workdir, f"n-{label}"))
+            spool.add(node_fields(label, row))
         rels: dict[str, _Spool] = {}
         for u, v, key, attrs in _edges(res):
-            rel = edge_type(str(u), str(v), attrs, source)
-            paper = "" if attrs.get("paper") is None else str(attrs["paper"])
-            props = properties({**attrs, "key": key, "paper": paper}, skip=EDGE_STRUCTURAL)
-            spool = rels.get(rel) or rels.setdefault(rel, _Spool([":START_ID", ":END_ID", ":TYPE"], workdir, f"r-{rel}"))
-            spool.add([_quote(str(u)), _quote(str(v)), rel], props)
+            rel, row = edge_row(u, v, key, attrs, source)
+            spool = rels.get(rel) or rels.setdefault(rel, _Spool(RELATIONSHIP_COLUMNS, workdir, f"r-{rel}"))
+            spool.add(relationship_fields(rel, row))
             if edge_counts is not None:
                 edge_counts[rel] += 1
 
         written: list[Path] = []
-        # the database name goes before the options: --relationships takes several values, so a name after it
-        # would be read as one more file
-        args = ["neo4j-admin", "database", "import", "full", database, f"--array-delimiter={ARRAY_DELIMITER_ARG}",
-                "--multiline-fields=true", "--id-type=string"]
-        for label in [lb for lb in _label_order() if lb in nodes]:
+        args = import_arguments_for(database)
+        for label in [lb for lb in NODE_LABELS if lb in nodes]:
             path = out / f"nodes_{label}.csv"
             nodes[label].write_csv(path)
             written.append(path)
@@ -131,9 +122,3 @@ def stream_neo4j_csv(res: Resolution, out: Path, *, database: str = "neo4j", sou
     for stale in sorted({*out.glob("nodes_*.csv"), *out.glob("rels_*.csv")} - set(written)):
         stale.unlink()      # a label or type of an earlier build that this graph lacks: not part of this import
     return sorted(written)
-
-
-def _label_order() -> tuple[str, ...]:
-    from kg.schema import NODE_LABELS
-
-    return tuple(NODE_LABELS)

@@ -3,7 +3,7 @@
 Papers: records with the same normalised title (or the same id) are one paper; every record's mentions and
 relations are kept (``kg.pipeline.duplicates``).
 
-Entities: a mention's identity is the fold key of its paper-level canonical name (``kg.extraction.names.fold``:
+Entities: a mention's identity is the fold key of its paper-level canonical name (``kg.normalize.fold``:
 case, hyphens, spaces and plural folded; acronyms already mapped to the long form the paper defines).
 Across papers, a bare acronym (``MCTS``) joins the long form (``Monte Carlo Tree Search``) when the papers
 that define it agree on one long form; an acronym defined differently by different papers stays apart.
@@ -19,12 +19,11 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from kg.extraction.names import clean_surface, fold
+from kg.normalize import clean_surface, fold
 from kg.pipeline.duplicates import DuplicateGroup, group_papers
 from kg.text_clean import clean_text
 from kg.records import Extraction
-
-LABEL_ORDER = ("Model", "Dataset", "Technique")
+from kg.schema import ENTITY_LABELS as LABEL_ORDER
 
 
 @dataclass

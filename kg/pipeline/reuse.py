@@ -30,7 +30,7 @@ STATE_NAME = ".kg-build.json"
 _PACKAGE = Path(__file__).resolve().parent.parent
 #: Source files whose code decides what an extraction holds.
 _RULE_SOURCES = ("extraction", "nlp", "learn", "models", "text_clean.py", "gazetteer_data.py", "records.py",
-                 "pipeline/extract.py")
+                 "normalize.py", "pipeline/extract.py")
 
 
 def content_hash(title: str, abstract: str) -> str:

@@ -45,7 +45,7 @@ class ExtractionWriter:
     """
 
     def __init__(self, fh: IO[bytes]) -> None:
-        from kg.writers.extractions import extraction_line
+        from kg.io.extractions import extraction_line
 
         self._line = extraction_line
         self._fh = fh

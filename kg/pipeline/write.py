@@ -1,21 +1,24 @@
 """Step 5 — write: graph.json, graph.graphml, graph.html next to extractions.jsonl, atomically.
 
 Each file is written to ``NAME.tmp`` and moved into place only when everything succeeded, so a failed
-build never leaves a half-written or mixed set of outputs over a good earlier build.
+build never leaves a half-written or mixed set of outputs over a good earlier build. The step is handed its
+writers (file name -> ``GraphWriter``) by whoever assembles the build (``kg.api.graph_writers``): it knows no
+format itself, so the pipeline never imports the viz that writes graph.html.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import networkx as nx
 
-from kg.writers.graph_json import write_graph_json_stream
-from kg.writers.graphml import write_graphml
-
 log = logging.getLogger(__name__)
+
+#: Writes one build output: ``writer(G, path)`` (the return value is ignored).
+GraphWriter = Callable[[nx.MultiDiGraph, Path], object]
 
 
 def tmp_path(path: Path) -> Path:
@@ -23,16 +26,22 @@ def tmp_path(path: Path) -> Path:
     return path.with_name(path.name + ".tmp")
 
 
-def write_graph_files(G: nx.MultiDiGraph, out_dir: Path, *, html: bool = True) -> list[Path]:
-    """Write graph.json, graph.graphml and (optionally) graph.html as ``.tmp`` files; return the final paths."""
-    targets = [out_dir / "graph.json", out_dir / "graph.graphml"]
-    write_graph_json_stream(G, tmp_path(targets[0]))     # same bytes as kg.graphio.write_graph_json, streamed
-    write_graphml(G, tmp_path(targets[1]))
-    if html:
-        from kg.viz import write_graph_html
+def write_graph_files(G: nx.MultiDiGraph, out_dir: Path, writers: Mapping[str, GraphWriter]) -> list[Path]:
+    """Run each writer on its ``out_dir/NAME.tmp`` (in the mapping's order); return the final paths.
 
-        target = out_dir / "graph.html"
-        write_graph_html(G, tmp_path(target))
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> write_graph_files(nx.MultiDiGraph(), out, {"n.txt": lambda G, p: p.write_text(str(len(G)))})[0].name
+    'n.txt'
+    >>> (out / "n.txt.tmp").read_text()
+    '0'
+    """
+    targets = []
+    for name, write in writers.items():
+        target = out_dir / name
+        write(G, tmp_path(target))
         targets.append(target)
     return targets
 

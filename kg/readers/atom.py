@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from kg.readers.common import arxiv_id_of, clean, make_record
+from kg.normalize import arxiv_id_of
+from kg.readers.common import clean, make_record
 from kg.readers.xmlstream import iter_xml_records
 from kg.records import BadRecord, PaperRecord
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from kg.errors import KgError
-from kg.records import BadRecord, PaperRecord, arxiv_id_from
+from kg.records import BadRecord, PaperRecord
 
 #: Longest title/abstract/field (in characters) a record may have; longer records are skipped.
 MAX_FIELD_CHARS = 100_000
@@ -231,24 +231,6 @@ def iso_date(raw: str | None) -> str | None:
         return datetime.fromisoformat(text).date().isoformat()
     except ValueError:
         return text
-
-
-_BARE_ARXIV = re.compile(r"(?:arxiv:)?(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?", re.I)
-_ARXIV_URL = re.compile(r"https?://(?:www\.|export\.)?(?:arxiv\.org|huggingface\.co/papers|alphaxiv\.org)/", re.I)
-
-
-def arxiv_id_of(value: Any) -> str | None:
-    """The arXiv id held by an id column or URL, or None (an unrelated URL/id is not mistaken for one).
-
-    >>> arxiv_id_of("https://arxiv.org/abs/2502.07780v2"), arxiv_id_of("arXiv:1706.03762"), arxiv_id_of("row/1234567x")
-    ('2502.07780', '1706.03762', None)
-    """
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if _BARE_ARXIV.fullmatch(text) or _ARXIV_URL.match(text):
-        return arxiv_id_from(text)
-    return None
 
 
 _AUTHOR_SPLIT = re.compile(r"\s*;\s*|\s*,\s*(?:and\s+)?|\s+and\s+")

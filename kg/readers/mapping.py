@@ -14,7 +14,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from kg.readers.common import arxiv_id_of, make_record, split_authors
+from kg.normalize import arxiv_id_of
+from kg.readers.common import make_record, split_authors
 from kg.records import BadRecord, PaperRecord
 
 TITLE_KEYS = ("title",)

@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from kg.readers.common import arxiv_id_of, clean, make_record, split_authors
+from kg.normalize import arxiv_id_from, arxiv_id_of
+from kg.readers.common import clean, make_record, split_authors
 from kg.readers.xmlstream import iter_xml_records
-from kg.records import BadRecord, PaperRecord, arxiv_id_from
+from kg.records import BadRecord, PaperRecord
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 ARXIV_RAW_NS = "http://arxiv.org/OAI/arXivRaw/"

@@ -1,4 +1,4 @@
-"""Export a graph as Cytoscape.js JSON (``{"elements": {"nodes": [...], "edges": [...]}}``).
+"""Cytoscape.js JSON: a graph as (``{"elements": {"nodes": [...], "edges": [...]}}``).
 
 Built with ``networkx.cytoscape_data``; nodes and edges are sorted, keys sorted, ``None`` values dropped,
 so the file is deterministic. ``networkx.cytoscape_graph`` reads it back.
@@ -30,9 +30,28 @@ def cytoscape_json(G: nx.MultiDiGraph) -> dict:
     return nx.cytoscape_data(H)
 
 
-def export(G: nx.MultiDiGraph, out: Path, source: str = "graph") -> list[Path]:
-    """Write ``out`` as Cytoscape.js JSON; return the written paths."""
+def write_cytoscape(G: nx.MultiDiGraph, out: str | Path, *, source: str = "graph") -> list[Path]:
+    """Write ``G`` to ``out`` as Cytoscape.js JSON (sorted keys, ``indent=1``); return ``[out]``.
+
+    ``source`` is accepted for the common exporter signature (this format has nothing to check).
+    """
     out = Path(out)
     out.write_text(json.dumps(cytoscape_json(G), ensure_ascii=False, sort_keys=True, indent=1) + "\n",
                    encoding="utf-8")
     return [out]
+
+
+def read_cytoscape(path: str | Path) -> nx.MultiDiGraph:
+    """Read a file written by :func:`write_cytoscape` back into a ``MultiDiGraph`` (``networkx.cytoscape_graph``).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> G = nx.MultiDiGraph(); G.add_node("a", name="A", label="Model"); G.add_edge("a", "a", type="USES")
+    0
+    >>> p = os.path.join(tempfile.mkdtemp(), "g.json"); _ = write_cytoscape(G, p)
+    >>> H = read_cytoscape(p); H.nodes["a"]["label"], H.number_of_edges()
+    ('Model', 1)
+    """
+    with open(path, encoding="utf-8") as fh:
+        return nx.MultiDiGraph(nx.cytoscape_graph(json.load(fh)))

@@ -1,4 +1,4 @@
-"""Export a graph as a Cypher script: constraints, then one MERGE statement per node and relationship.
+"""Cypher script: a graph as constraints, then one MERGE statement per node and relationship.
 
 The script is meant for users (``cypher-shell -f graph.cypher`` or a driver, statement by statement), so
 values are written as Cypher literals: strings are single-quoted with every quote, backslash and control
@@ -94,26 +94,51 @@ def statements(G: nx.MultiDiGraph, source: str = "graph") -> list[str]:
     "MERGE (n:KgNode {id: 'p'}) SET n:Paper, n += {`id`: 'p', `label`: 'Paper', `name`: 'It\\\\'s'}, n.aliases = [], n.sources = []"
     """
     out = [query for query, _ in cypher.constraint_queries()]
-    for label, rows in node_rows(G, source).items():
-        for row in rows:
-            out.append(
-                f"MERGE (n:{cypher.COMMON_LABEL} {{id: {string_literal(row['id'])}}}) "
-                f"SET n:{label}, n += {map_literal(row['props'])}, "
-                f"n.aliases = {literal(row['aliases'])}, n.sources = {literal(row['sources'])}"
-            )
-    for rel, rows in edge_rows(G, source).items():
-        for row in rows:
-            out.append(
-                f"MATCH (s:{cypher.COMMON_LABEL} {{id: {string_literal(row['source'])}}}), "
-                f"(t:{cypher.COMMON_LABEL} {{id: {string_literal(row['target'])}}}) "
-                f"MERGE (s)-[r:{rel} {{paper: {string_literal(row['paper'])}}}]->(t) "
-                f"SET r += {map_literal(row['props'])}"
-            )
+    out += [node_statement(label, row) for label, rows in node_rows(G, source).items() for row in rows]
+    out += [relationship_statement(rel, row) for rel, rows in edge_rows(G, source).items() for row in rows]
     return out
 
 
-def export(G: nx.MultiDiGraph, out: Path, source: str = "graph") -> list[Path]:
-    """Write the script to ``out`` (one statement per line, ``;``-terminated); return the written paths."""
+def node_statement(label: str, row: dict) -> str:
+    """The MERGE statement of one node row of ``kg.neo4j.rows`` (the loader's identity and properties)."""
+    return (f"MERGE (n:{cypher.COMMON_LABEL} {{id: {string_literal(row['id'])}}}) "
+            f"SET n:{label}, n += {map_literal(row['props'])}, "
+            f"n.aliases = {literal(row['aliases'])}, n.sources = {literal(row['sources'])}")
+
+
+def relationship_statement(rel: str, row: dict) -> str:
+    """The MATCH/MERGE statement of one edge row of ``kg.neo4j.rows`` (identity: endpoints, type, paper)."""
+    return (f"MATCH (s:{cypher.COMMON_LABEL} {{id: {string_literal(row['source'])}}}), "
+            f"(t:{cypher.COMMON_LABEL} {{id: {string_literal(row['target'])}}}) "
+            f"MERGE (s)-[r:{rel} {{paper: {string_literal(row['paper'])}}}]->(t) "
+            f"SET r += {map_literal(row['props'])}")
+
+
+def write_cypher(G: nx.MultiDiGraph, out: str | Path, *, source: str = "graph") -> list[Path]:
+    """Write the script that recreates ``G`` to ``out``, one ``;``-terminated statement per line.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A graph of the contract.
+    out : str or Path
+        The ``.cypher`` file to write.
+    source : str
+        Named in errors about a bad label or type.
+
+    Returns
+    -------
+    list of Path
+        ``[out]``.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> G = nx.MultiDiGraph(); G.add_node("p", label="Paper", name="P")
+    >>> p = os.path.join(tempfile.mkdtemp(), "g.cypher"); _ = write_cypher(G, p)
+    >>> read_cypher(p)[-1].startswith("MERGE (n:KgNode {id: 'p'})")
+    True
+    """
     out = Path(out)
     header = [f"// kg graph as Cypher: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges.",
               "// Run with: cypher-shell -f FILE (idempotent: MERGE statements)."]
@@ -121,12 +146,12 @@ def export(G: nx.MultiDiGraph, out: Path, source: str = "graph") -> list[Path]:
     return [out]
 
 
-def read_statements(path: Path) -> list[str]:
-    """Split a script written by :func:`export` back into statements (one per non-comment line).
+def read_cypher(path: str | Path) -> list[str]:
+    """Split a script written by :func:`write_cypher` back into statements (one per non-comment line).
 
     Examples
     --------
-    >>> read_statements(Path("graph.cypher"))[:1]   # doctest: +SKIP
+    >>> read_cypher(Path("graph.cypher"))[:1]   # doctest: +SKIP
     ['CREATE CONSTRAINT kg_kgnode_id IF NOT EXISTS FOR (n:KgNode) REQUIRE n.id IS UNIQUE']
     """
     lines = Path(path).read_text(encoding="utf-8").splitlines()

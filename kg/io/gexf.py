@@ -1,4 +1,4 @@
-"""Export a graph as GEXF 1.2 for Gephi, via ``networkx.generate_gexf``.
+"""GEXF 1.2 (Gephi): a graph as GEXF, via ``networkx.generate_gexf``.
 
 GEXF attributes are scalars, so list values (aliases, authors, sources) are JSON-encoded strings and
 ``None`` values are dropped. GEXF reserves ``label`` (display text) and an edge's ``type``
@@ -46,8 +46,11 @@ def gexf_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return H
 
 
-def export(G: nx.MultiDiGraph, out: Path, source: str = "graph") -> list[Path]:
-    """Write ``out`` as GEXF; return the written paths."""
+def write_gexf(G: nx.MultiDiGraph, out: str | Path, *, source: str = "graph") -> list[Path]:
+    """Write ``G`` to ``out`` as GEXF (attributes as in :func:`gexf_graph`, no date); return ``[out]``.
+
+    ``source`` is accepted for the common exporter signature (this format has nothing to check).
+    """
     out = Path(out)
     text = "\n".join(nx.generate_gexf(gexf_graph(G), encoding="utf-8", prettyprint=True)) + "\n"
     text = re.sub(r' lastmodifieddate="[^"]*"', "", text, count=1)

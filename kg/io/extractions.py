@@ -1,10 +1,15 @@
-"""extractions.jsonl writer: one JSON line per input record (paper, mentions, relations, acronyms)."""
+"""extractions.jsonl: one JSON line per input record (paper, mentions, relations, acronyms), written here.
+
+``extraction_line`` is the one encoder of a line: ``kg extract``, ``kg build`` (``kg.pipeline.store``) and the
+Dask workers (``kg.distributed``) all write with it. The file is read back as an input format of ``kg build``
+by ``kg.readers.read_extractions``, which reports unusable lines instead of failing.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import IO
+from pathlib import Path
 
 from kg.records import Extraction
 
@@ -38,10 +43,30 @@ def extraction_line(ex: Extraction) -> str:
     }) + "\n"
 
 
-def write_extractions(extractions: Iterable[Extraction], fh: IO[str]) -> int:
-    """Write ``extractions`` to an open text file; returns how many lines were written."""
+def write_extractions(extractions: Iterable[Extraction], path: str | Path) -> int:
+    """Write ``extractions`` to ``path``, one :func:`extraction_line` each.
+
+    Parameters
+    ----------
+    extractions : iterable of Extraction
+    path : str or Path
+        The ``.jsonl`` file to write (UTF-8).
+
+    Returns
+    -------
+    int
+        How many lines were written.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "extractions.jsonl")
+    >>> write_extractions([Extraction({"id": "t-1", "title": "X"})], p)
+    1
+    """
     n = 0
-    for ex in extractions:
-        fh.write(extraction_line(ex))
-        n += 1
+    with open(path, "w", encoding="utf-8") as fh:
+        for ex in extractions:
+            fh.write(extraction_line(ex))
+            n += 1
     return n

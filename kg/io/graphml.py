@@ -18,7 +18,7 @@ from xml.etree.ElementTree import _escape_attrib, _escape_cdata  # the escaping 
 
 import networkx as nx
 
-from kg.writers.chunks import write_chunks
+from kg.io.chunks import write_chunks
 
 _NS = ('<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
        'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
