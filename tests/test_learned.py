@@ -11,7 +11,7 @@ import pytest
 from kg.api import default_nlp, extract_paper
 from kg.extraction.assemble import doc_text, propose
 from kg.learn.decide import ModelBundle
-from kg.learn.features import paper_candidates, sentence_cue_features
+from kg.learn.features import name_part_features, paper_candidates, sentence_cue_features
 from kg.learn.labels import project
 from kg.learn.lexicon import Lexicon, paper_key
 from kg.learn.linear import LinearModel
@@ -112,6 +112,17 @@ def test_entity_features_carry_rule_shape_and_lexicon() -> None:
     assert any(k.startswith("rule=gazetteer") for k in gpt4)
     cl = next(c for k, c in cands.items() if k.lower() == "contrastive learning").features
     assert cl["lex=known"] == 1.0 and cl["shape=lower"] == 1.0 and cl["head=learning"] == 1.0
+
+
+def test_name_parts_carry_the_type_of_annotated_names_inside_one_word_names() -> None:
+    lex = Lexicon.from_gold([{"id": "x", "title": "T", "abstract": "", "introduces": [], "relations": [],
+                              "entities": [{"name": "BART", "type": "Model", "aliases": []},
+                                           {"name": "MMLU", "type": "Dataset", "aliases": []}]}])
+    assert name_part_features(lex, "KeyBART", None) == {"part_type=Model": 1.0, "last_part=bart": 1.0}
+    assert name_part_features(lex, "MMLU-STEM", None)["part_type=Dataset"] == 1.0
+    assert "part_type=Model" not in name_part_features(lex, "BART", None)          # the name itself is no part
+    assert name_part_features(lex, "Key BART model", None) == {}                   # only one-word names
+    assert "part_type=Model" not in name_part_features(lex, "KeyBART", paper_key("T"))   # its own paper left out
 
 
 def test_only_uses_is_proposed_without_a_rule_or_cue() -> None:

@@ -108,6 +108,30 @@ def _lexicon_features(lexicon: Lexicon | None, forms: list[str], exclude: str | 
     return f
 
 
+_NAME_PART = re.compile(r"[A-Z][a-z]+|[A-Z]+(?![a-z])|[a-z]+")
+MIN_PART_CHARS = 3
+
+
+def name_part_features(lexicon: Lexicon | None, name: str, pid: str | None) -> Features:
+    """The type of annotated names found inside a one-word name: "KeyBART" holds BART, "CLIPTrans" CLIP,
+    "MMLU-STEM" MMLU, so it most likely names the same kind of thing."""
+    if lexicon is None or " " in name:
+        return {}
+    f: Features = {}
+    parts = [m.group() for m in _NAME_PART.finditer(name)]
+    if parts and len(parts[-1]) >= MIN_PART_CHARS:
+        f[f"last_part={parts[-1].lower()}"] = 1.0
+    if len(parts) < 2:
+        return f
+    for part in parts:
+        if len(part) < MIN_PART_CHARS:
+            continue
+        entry = lexicon.lookup(part)
+        if entry is not None and entry.counts(pid)[0] > 0:
+            f[f"part_type={entry.label}"] = 1.0
+    return f
+
+
 def sentence_cue_features(p: Proposals, cand: EntityCandidate) -> Features:
     """Which cue phrases share a sentence with the name, before or after it ("X outperforms" vs "outperforms X"),
     whether the sentence negates, states parity, speaks of the paper's own work, or of background."""
@@ -164,6 +188,7 @@ def entity_features(p: Proposals, cand: EntityCandidate, lexicon: Lexicon | None
         f[f"link={link.rule}"] = 1.0
         f[f"linktype={link.type}"] = 1.0
     f.update(_lexicon_features(lexicon, [cand.canonical, first.text], pid, label))
+    f.update(name_part_features(lexicon, first.text, pid))
     f.update(sentence_cue_features(p, cand))
     f.update(position_features(p, cand))
     return f
