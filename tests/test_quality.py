@@ -26,16 +26,16 @@ SCORER = SHARED / "gold" / "score.py"
 
 # Pooled 5-fold CV F1 on train.jsonl, a little under the measured figures (README "Scores").
 CV_FLOORS = {
-    "entities": 0.72,
-    "entities_typed": 0.65,
-    "introduces": 0.64,
-    "USES": 0.62,
-    "OUTPERFORMS": 0.40,
-    "EXTENDS": 0.17,
-    "relations": 0.57,
+    "entities": 0.73,
+    "entities_typed": 0.66,
+    "introduces": 0.65,
+    "USES": 0.63,
+    "OUTPERFORMS": 0.42,
+    "EXTENDS": 0.19,
+    "relations": 0.58,
 }
 # Rules alone, same protocol: the learned extractor must beat them.
-RULES_ONLY_CV = {"entities": 0.695, "relations": 0.527}
+RULES_ONLY_CV = {"entities": 0.698, "relations": 0.529}
 DEV_FLOORS = {"entities": 0.72, "entities_typed": 0.68, "introduces": 0.80, "relations": 0.55}
 
 
