@@ -2,30 +2,28 @@
 
 ``graph_to_json_text`` makes ``networkx.node_link_data`` (a second copy of every node and edge dict), sorts
 it and encodes it into one string; for a large graph that transient copy was most of the build's peak
-memory. This writer sorts only the node ids and edge keys and runs the same encoder (``indent=1``, sorted keys,
-unicode kept) over a document whose node and edge lists are generated one item at a time, writing the
-chunks as they come. The output is byte-identical to ``graph_to_json_text`` (checked by
-``tests/test_scale.py``).
+memory. This writer sorts only the node ids and edge keys and encodes (``indent=1``, sorted keys, unicode kept;
+``kg.jsontext``, the standard library's text without its slow pure-Python indenting encoder) a document whose
+node and edge lists are generated one item at a time, writing the chunks as they come. The output is
+byte-identical to ``graph_to_json_text`` (checked by ``tests/test_scale.py``).
 """
 
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 import networkx as nx
 
+from kg.jsontext import iterencode
 from kg.writers.chunks import write_chunks
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, indent=1)
 
 
 class _LazyList(list):
     """A list the JSON encoder iterates without it ever being built: ``len`` is known, items come from a generator.
 
-    ``json``'s pure-Python encoder (the one used whenever ``indent`` is set) tests a list for emptiness and
-    then iterates it, so this stands in for the node and edge lists of ``node_link_data``.
+    The encoder (``kg.jsontext``, like ``json``'s pure-Python one) tests a list for emptiness and then iterates
+    it, so this stands in for the node and edge lists of ``node_link_data``.
     """
 
     def __init__(self, length: int, items: Callable[[], Iterator[dict]]) -> None:
@@ -77,4 +75,4 @@ def write_graph_json_stream(G: nx.MultiDiGraph, path: str | Path) -> None:
         "edges": _LazyList(G.number_of_edges(), lambda: _edges(G)),
     }
     with open(path, "w", encoding="utf-8") as fh:
-        write_chunks(fh, itertools.chain(_ENCODER.iterencode(data), ["\n"]))
+        write_chunks(fh, itertools.chain(iterencode(data), ["\n"]))
