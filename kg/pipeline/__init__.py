@@ -249,6 +249,7 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
         return store
 
     res = resolve(refs, load=load)
+    extractor = reuse.extractor if reuse is not None and reuse.extractor else extractor_version(rules_only)
     del refs
     _report_duplicates(res.duplicates, stats.reporter, summary)
     summary.seconds["resolve"] = time.perf_counter() - t0
@@ -262,7 +263,7 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
         written = [extractions_path, *stream_neo4j_csv(res, out_dir / "neo4j-import", edge_counts=summary.edges)]
         store.close()
         commit([extractions_path])
-        write_build_state(out_dir, spacy_model, rules_only)
+        write_build_state(out_dir, spacy_model, rules_only, extractor)
         summary.removed = remove_stale(out_dir, written)
         summary.seconds["graph+write"] = time.perf_counter() - t0
         summary.papers = len(res.papers)
@@ -273,7 +274,7 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
     stages.start("graph")
     t0 = time.perf_counter()
     G = build_graph(res)
-    G.graph["extractor"] = extractor_version(rules_only)
+    G.graph["extractor"] = extractor
     store.close()
     del res, store                   # only the graph is needed from here on
     summary.seconds["graph"] = time.perf_counter() - t0
@@ -283,7 +284,7 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
     t0 = time.perf_counter()
     written = [extractions_path, *write_graph_files(G, out_dir, html=html)]
     commit(written)
-    write_build_state(out_dir, spacy_model, rules_only)
+    write_build_state(out_dir, spacy_model, rules_only, extractor)
     summary.removed = remove_stale(out_dir, written)
     summary.seconds["write"] = time.perf_counter() - t0
     stages.done()

@@ -27,6 +27,24 @@ from kg.records import Extraction
 LABEL_ORDER = ("Model", "Dataset", "Technique")
 
 
+class Memo(dict):
+    """A cache, for one resolve run, of a pure function of a string: most mention texts and names repeat
+    across papers, and cleaning and folding them (several regular expressions each) was most of the step.
+
+    >>> calls = []
+    >>> m = Memo(lambda s: calls.append(s) or s.upper()); m["a"], m["a"], calls
+    ('A', 'A', ['a'])
+    """
+
+    def __init__(self, fn: Callable[[str], str]) -> None:
+        super().__init__()
+        self._fn = fn
+
+    def __missing__(self, key: str) -> str:
+        value = self[key] = self._fn(key)
+        return value
+
+
 @dataclass
 class EntityNode:
     """A resolved entity: stable id, display name, label, aliases and the papers that name it."""
@@ -47,34 +65,17 @@ class Resolution:
     entities: dict[str, EntityNode]                # entity id -> node
     key_to_entity: dict[str, str]                  # fold key -> entity id
     duplicates: list[DuplicateGroup] = field(default_factory=list)   # papers listed more than once
+    _folded: Memo = field(default_factory=lambda: Memo(fold), repr=False, compare=False)
 
     def entity_of(self, canonical: str) -> EntityNode | None:
         """The entity node a paper-level canonical name resolved to."""
-        eid = self.key_to_entity.get(fold(canonical))
+        eid = self.key_to_entity.get(self._folded[canonical])
         return self.entities.get(eid) if eid else None
 
 
 def written_form(text: str) -> str:
     """A mention's text as a name: LaTeX/URL clean-up ("Task~Arithmetic" -> "Task Arithmetic"), spaces collapsed."""
     return clean_surface(clean_text(text))
-
-
-class Memo(dict):
-    """A cache, for one resolve run, of a pure function of a string: most mention texts and names repeat
-    across papers, and cleaning and folding them (several regular expressions each) was most of the step.
-
-    >>> calls = []
-    >>> m = Memo(lambda s: calls.append(s) or s.upper()); m["a"], m["a"], calls
-    ('A', 'A', ['a'])
-    """
-
-    def __init__(self, fn: Callable[[str], str]) -> None:
-        super().__init__()
-        self._fn = fn
-
-    def __missing__(self, key: str) -> str:
-        value = self[key] = self._fn(key)
-        return value
 
 
 def display_form(m, written: Callable[[str], str] = written_form) -> tuple[int, str]:

@@ -83,11 +83,17 @@ def fingerprint(spacy_model: str | None, rules_only: bool = False) -> str:
     return h.hexdigest()
 
 
-def write_build_state(out_dir: Path, spacy_model: str | None, rules_only: bool = False) -> Path:
-    """Record the fingerprint of this build's rules in ``DIR/.kg-build.json`` (atomically)."""
+def write_build_state(out_dir: Path, spacy_model: str | None, rules_only: bool = False,
+                      extractor: str | None = None) -> Path:
+    """Record the fingerprint of this build's rules, and the extractor graph.json names (``kg.pipeline.
+    extractor_version``: finding it loads the models and spaCy, which an update with nothing new avoids), in
+    ``DIR/.kg-build.json`` (atomically)."""
     path = out_dir / STATE_NAME
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps({"fingerprint": fingerprint(spacy_model, rules_only)}, indent=1) + "\n", encoding="utf-8")
+    state = {"fingerprint": fingerprint(spacy_model, rules_only)}
+    if extractor is not None:
+        state["extractor"] = extractor
+    tmp.write_text(json.dumps(state, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     os.replace(tmp, path)
     return path
 
@@ -108,10 +114,12 @@ class Reused:
 class Reuse:
     """The reusable extractions of an earlier build: content hash -> (offset, length) of its line."""
 
-    def __init__(self, path: Path | None, index: dict[str, tuple[int, int]], note: str) -> None:
+    def __init__(self, path: Path | None, index: dict[str, tuple[int, int]], note: str,
+                 extractor: str | None = None) -> None:
         self.path = path
         self.index = index
         self.note = note          # why nothing can be reused (empty when the index is usable)
+        self.extractor = extractor   # the earlier build's extractor: this one's too, as the rules are the same
         self.reused = 0
         self.extracted = 0
         self._fh: IO[bytes] | None = None
@@ -123,9 +131,10 @@ class Reuse:
         if not extractions.is_file():
             return cls(None, {}, f"{out_dir} holds no earlier build: extracting every record")
         try:
-            recorded = json.loads(state.read_text(encoding="utf-8")).get("fingerprint")
+            recorded_state = json.loads(state.read_text(encoding="utf-8"))
+            recorded, extractor = recorded_state.get("fingerprint"), recorded_state.get("extractor")
         except (OSError, ValueError, AttributeError):
-            recorded = None
+            recorded, extractor = None, None
         if recorded != fingerprint(spacy_model, rules_only):
             why = "was built before --update existed" if recorded is None else "was built with other extraction rules"
             return cls(None, {}, f"{out_dir} {why}: extracting every record")
@@ -141,7 +150,7 @@ class Reuse:
                 if key is not None:
                     index.setdefault(key, (offset, len(line)))
                 offset += len(line)
-        return cls(extractions, index, "")
+        return cls(extractions, index, "", extractor if isinstance(extractor, str) else None)
 
     def _old(self, offset: int, length: int) -> bytes:
         if self._fh is None:
