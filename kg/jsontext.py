@@ -33,19 +33,11 @@ def _float(o: float) -> str:
 
 
 def _key(k: Any) -> str:
-    """A dict key as ``json`` writes it (keys are converted to strings first)."""
+    """A dict key as ``json`` writes it: a string, or a number, ``true``, ``false`` or ``null`` in quotes."""
     if isinstance(k, str):
         return _escape(k)
-    if isinstance(k, float):
-        return _escape(_float(k))
-    if k is True:
-        return '"true"'
-    if k is False:
-        return '"false"'
-    if k is None:
-        return '"null"'
-    if isinstance(k, int):
-        return _escape(int.__repr__(k))
+    if k is None or isinstance(k, (int, float)):       # bool is an int
+        return _escape(encode(k))
     raise TypeError(f"keys must be str, int, float, bool or None, not {k.__class__.__name__}")
 
 

@@ -5,11 +5,13 @@ paper metadata is only copied into it. So each record is keyed by a *content has
 a record whose hash is found in ``DIR/extractions.jsonl`` gets that line's mentions, relations and acronyms
 with its own, current metadata (source, line, upvotes, ...), and only records with a new hash go through
 spaCy. A reused record travels as a ``Reused`` item (its metadata and where its old line is); when its
-metadata is unchanged its new line is the old line's bytes, unparsed (``Reuse.line``). Resolution, graph and files are then rebuilt from all the extractions as usual, so the output is
-byte-identical to a from-scratch build of the same inputs.
+metadata is unchanged its new line is the old line's bytes, unparsed (``Reuse.line``). Resolution, graph and
+files are then rebuilt from all the extractions as usual, so the output is byte-identical to a from-scratch
+build of the same inputs.
 
 The rules are pinned by a *fingerprint* (kg version, spaCy version and model, the ontology files and the
-extraction/NLP source files) written to ``DIR/.kg-build.json`` after every build. When it differs (rules
+extraction/NLP source files) written to ``DIR/.kg-build.json`` after every build, with the extractor name the
+graph records. When it differs (rules
 changed since DIR was built) or is missing, nothing is reused and the update is a full build.
 """
 

@@ -24,7 +24,7 @@ _NS = ('<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http:/
        'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
        'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">')
 _XML_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
-_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)      # json.dumps(value, ensure_ascii=False, sort_keys=True)
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)      # what json.dumps with these arguments uses
 
 
 def _scalar_attrs(attrs: dict) -> dict:
