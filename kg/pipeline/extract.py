@@ -44,7 +44,7 @@ class LazyPipeline:
         self.seconds = 0.0
         self._nlp: Language | None = None
 
-    def get(self) -> "Language":
+    def get(self) -> Language:
         if self._nlp is None:
             t0 = time.perf_counter()
             from kg.nlp.pipeline import build_nlp
@@ -59,11 +59,11 @@ class LazyPipeline:
         return self._nlp is not None
 
 
-def _pipeline(nlp: "Language | LazyPipeline") -> "Language":
+def _pipeline(nlp: Language | LazyPipeline) -> Language:
     return nlp.get() if isinstance(nlp, LazyPipeline) else nlp
 
 
-def extract_records(records: Iterable[Item], nlp: "Language | LazyPipeline", *, n_process: int = 1,
+def extract_records(records: Iterable[Item], nlp: Language | LazyPipeline, *, n_process: int = 1,
                     failures: list[BadRecord] | None = None, spacy_model: str | None = None,
                     chunk_size: int = CHUNK_SIZE, rules_only: bool = False) -> Iterator[Extraction]:
     """Yield an ``Extraction`` per input, in input order; other items (ready extractions) pass through unchanged.
@@ -86,7 +86,7 @@ def extract_records(records: Iterable[Item], nlp: "Language | LazyPipeline", *, 
             yield result
 
 
-def _extract_stream(records: Iterable[Item], nlp: "Language | LazyPipeline",
+def _extract_stream(records: Iterable[Item], nlp: Language | LazyPipeline,
                     rules_only: bool = False) -> Iterator[Extraction | BadRecord | Any]:
     """Extract in this process: ``nlp.pipe`` over the records' texts; other items are yielded in their place.
 
@@ -130,10 +130,10 @@ def _extract_stream(records: Iterable[Item], nlp: "Language | LazyPipeline",
 
 # --- per-process pipeline, shared by the process pool and the Dask workers --------------------------------
 
-_NLP: dict[str | None, "Language"] = {}
+_NLP: dict[str | None, Language] = {}
 
 
-def worker_nlp(spacy_model: str | None = None) -> "Language":
+def worker_nlp(spacy_model: str | None = None) -> Language:
     """This process's extraction pipeline for ``spacy_model`` (built and initialised once per process)."""
     nlp = _NLP.get(spacy_model)
     if nlp is None:
@@ -164,7 +164,7 @@ def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
         yield chunk
 
 
-def _extract_pooled(records: Iterable[Item], nlp: "Language | LazyPipeline", n_process: int,
+def _extract_pooled(records: Iterable[Item], nlp: Language | LazyPipeline, n_process: int,
                     spacy_model: str | None, chunk_size: int,
                     rules_only: bool = False) -> Iterator[Extraction | BadRecord]:
     """Extract chunks on ``n_process`` processes; yield results in input order, ``2 * n_process`` chunks in flight."""
