@@ -158,15 +158,17 @@ def _extractions_input(folder: Path) -> None:
     _alias(folder)
 
 
-@pytest.mark.parametrize("change", [_alias, _duplicates, _changed, _extractions_input],
-                         ids=["new-alias", "duplicates", "changed-and-removed", "extractions-input"])
-def test_update_equals_scratch(earlier_papers, tmp_path: Path, change) -> None:
+@pytest.mark.parametrize("change, workers", [(_alias, "1"), (_duplicates, "1"), (_changed, "1"),
+                                             (_extractions_input, "1"), (_duplicates, "2")],
+                         ids=["new-alias", "duplicates", "changed-and-removed", "extractions-input",
+                              "duplicates-2-workers"])
+def test_update_equals_scratch(earlier_papers, tmp_path: Path, change, workers: str) -> None:
     inputs, built = earlier_papers
     grown, updated, scratch = tmp_path / "in", tmp_path / "updated", tmp_path / "scratch"
     shutil.copytree(inputs, grown)
     shutil.copytree(built, updated)
     change(grown)
-    proc = kg("build", str(grown), "--update", str(updated), "--no-html")
+    proc = kg("build", str(grown), "--update", str(updated), "--no-html", "--workers", workers)
     assert proc.returncode == 0, proc.stderr
     assert kg("-q", "build", str(grown), "--out", str(scratch), "--no-html").returncode == 0
     assert files(updated) == files(scratch)
