@@ -10,9 +10,10 @@ The contract, relied on by the Neo4j loader, the viz, the analytics and the scor
 
 ``write_graph_json`` writes the file as a stream: ``graph_to_json_text`` makes ``networkx.node_link_data``
 (a second copy of every node and edge dict), sorts it and encodes it into one string; for a large graph that
-transient copy was most of the build's peak memory. The writer sorts only the node ids and edge keys and runs
-the same encoder (``indent=1``, sorted keys, unicode kept) over a document whose node and edge lists are
-generated one item at a time, writing the chunks as they come. The bytes equal ``graph_to_json_text(G)``
+transient copy was most of the build's peak memory. The writer sorts only the node ids and edge keys and encodes
+(``indent=1``, sorted keys, unicode kept; ``kg.jsontext``, the standard library's text without its slow
+pure-Python indenting encoder) a document whose node and edge lists are generated one item at a time, writing
+the chunks as they come. The bytes equal ``graph_to_json_text(G)``
 (checked by ``tests/test_scale.py``).
 """
 
@@ -26,8 +27,7 @@ from pathlib import Path
 import networkx as nx
 
 from kg.io.chunks import write_chunks
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, indent=1)
+from kg.jsontext import iterencode
 
 
 def read_graph_json(path: str | Path) -> nx.MultiDiGraph:
@@ -72,8 +72,8 @@ def graph_to_json_text(G: nx.MultiDiGraph) -> str:
 class _LazyList(list):
     """A list the JSON encoder iterates without it ever being built: ``len`` is known, items come from a generator.
 
-    ``json``'s pure-Python encoder (the one used whenever ``indent`` is set) tests a list for emptiness and
-    then iterates it, so this stands in for the node and edge lists of ``node_link_data``.
+    The encoder (``kg.jsontext``, like ``json``'s pure-Python one) tests a list for emptiness and then iterates
+    it, so this stands in for the node and edge lists of ``node_link_data``.
     """
 
     def __init__(self, length: int, items: Callable[[], Iterator[dict]]) -> None:
@@ -131,4 +131,4 @@ def write_graph_json(G: nx.MultiDiGraph, path: str | Path) -> None:
         "edges": _LazyList(G.number_of_edges(), lambda: _edges(G)),
     }
     with open(path, "w", encoding="utf-8") as fh:
-        write_chunks(fh, itertools.chain(_ENCODER.iterencode(data), ["\n"]))
+        write_chunks(fh, itertools.chain(iterencode(data), ["\n"]))

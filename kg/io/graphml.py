@@ -24,6 +24,7 @@ _NS = ('<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http:/
        'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
        'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">')
 _XML_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)      # what json.dumps with these arguments uses
 
 
 def _scalar_attrs(attrs: dict) -> dict:
@@ -31,7 +32,7 @@ def _scalar_attrs(attrs: dict) -> dict:
     for key, value in attrs.items():
         if value is None:
             continue
-        out[key] = json.dumps(value, ensure_ascii=False, sort_keys=True) if isinstance(value, (list, dict, tuple)) else value
+        out[key] = _JSON.encode(value) if isinstance(value, (list, dict, tuple)) else value
     return out
 
 
@@ -46,6 +47,9 @@ def to_graphml_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def _xml_type(value: Any, name: str) -> str:
+    kind = _XML_TYPES.get(type(value))
+    if kind is not None:
+        return kind
     kind = str if isinstance(value, (list, dict, tuple)) else type(value)
     try:
         return _XML_TYPES[kind]
@@ -58,15 +62,25 @@ def _sorted_nodes(G: nx.MultiDiGraph) -> list:
 
 
 def _sorted_edges(G: nx.MultiDiGraph) -> list[tuple]:
-    return sorted(G.edges(keys=True), key=lambda e: (e[0], e[1], str(e[2])))
+    edges = ((u, v, k) for u, nbrs in G._adj.items() for v, kd in nbrs.items() for k in kd)  # G.edges(keys=True)
+    return sorted(edges, key=lambda e: (e[0], e[1], str(e[2])))
 
 
 def _keys(G: nx.MultiDiGraph, nodes: list, edges: list[tuple]) -> dict[tuple[str, str, str], str]:
-    """(name, type, scope) -> key id, in order of first use (nodes, then edges)."""
+    """(name, type, scope) -> key id, in order of first use (nodes, then edges).
+
+    Most nodes and edges have the same attribute names and value types as one before them: only the first
+    of each such signature can add keys.
+    """
     keys: dict[tuple[str, str, str], str] = {}
     adj = G._adj
     for scope, items in (("node", (G._node[n] for n in nodes)), ("edge", (adj[u][v][k] for u, v, k in edges))):
+        seen: set[tuple] = set()
         for attrs in items:
+            signature = (tuple(attrs), tuple(map(type, attrs.values())))
+            if signature in seen:
+                continue
+            seen.add(signature)
             for name, value in attrs.items():
                 if value is not None:
                     keys.setdefault((str(name), _xml_type(value, name), scope), f"d{len(keys)}")
@@ -96,15 +110,22 @@ def _lines(G: nx.MultiDiGraph) -> Iterator[str]:
 def _data_element(tag: str, head: list[tuple[str, str]], attrs: dict, keys: dict, scope: str) -> Iterator[str]:
     """One pretty-printed ``<node>``/``<edge>`` with its ``<data>`` children, as ElementTree writes it."""
     opening = "    <" + tag + "".join(f' {k}="{_escape_attrib(v)}"' for k, v in head)
-    data = _scalar_attrs(attrs)
-    if not data:
-        yield opening + " />\n"
-        return
     parts = [opening + ">\n"]
-    for name, value in data.items():
-        key = keys[(str(name), _xml_type(value, name), scope)]
+    for name, value in attrs.items():
+        if value is None:
+            continue
+        kind = _XML_TYPES.get(type(value))
+        if kind is None:
+            if isinstance(value, (list, dict, tuple)):
+                value, kind = _JSON.encode(value), "string"
+            else:
+                kind = _xml_type(value, name)
+        key = keys[(str(name), kind, scope)]
         text = str(value)
         parts.append(f'      <data key="{key}">{_escape_cdata(text)}</data>\n' if text else f'      <data key="{key}" />\n')
+    if len(parts) == 1:
+        yield opening + " />\n"
+        return
     parts.append(f"    </{tag}>\n")
     yield "".join(parts)
 

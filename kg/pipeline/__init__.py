@@ -215,11 +215,10 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
                  progress: bool,
                  neo4j_csv: bool, strict: bool, rules_only: bool = False, update: bool = False) -> list[Path]:
     """The steps of ``run_build``; returns the files written (already moved into place)."""
-    from kg.nlp.pipeline import build_nlp
-    from kg.pipeline.extract import extract_records
+    from kg.pipeline.extract import LazyPipeline, extract_records
     from kg.pipeline.graph import build_graph
     from kg.pipeline.resolve import resolve
-    from kg.pipeline.reuse import Reuse, write_build_state
+    from kg.pipeline.reuse import Reuse, Reused, write_build_state
     from kg.pipeline.store import ExtractionStore, ExtractionWriter, PaperRef
     from kg.pipeline.write import commit, remove_stale, tmp_path, write_graph_files
 
@@ -228,10 +227,9 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
     if reuse is not None and reuse.note:
         log.warning("%s", reuse.note)
     stages.start("load")
-    t0 = time.perf_counter()
-    nlp = build_nlp(spacy_model)
-    nlp.get_pipe("kg_gazetteer").initialize()
-    summary.seconds["load"] = time.perf_counter() - t0
+    nlp = LazyPipeline(spacy_model)
+    if reuse is None or workers > 1:
+        nlp.get()                    # a full build always needs it; an update only when a record is new
     stages.done()
 
     stages.start("extract")
@@ -243,9 +241,11 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
         records = TimedIterator(reuse.wrap(stream) if reuse is not None else stream)
         for ex in extract_records(_progress(records, enabled=progress, desc="extract"), nlp, n_process=workers,
                                   failures=summary.skipped, spacy_model=spacy_model, rules_only=rules_only):
-            refs.append(writer.write(ex))
+            refs.append(writer.write_line(ex.paper, reuse.line(ex)) if isinstance(ex, Reused) else writer.write(ex))
+    load_seconds = nlp.seconds if reuse is not None and workers <= 1 else 0.0   # paid inside the extract step
+    summary.seconds["load"] = nlp.seconds
     summary.seconds["read"] = records.seconds
-    summary.seconds["extract"] = time.perf_counter() - t0 - records.seconds
+    summary.seconds["extract"] = time.perf_counter() - t0 - records.seconds - load_seconds
     summary.records = len(refs)
     if reuse is not None:
         summary.reused = reuse.reused
@@ -266,6 +266,7 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
         return store
 
     res = resolve(refs, load=load)
+    extractor = reuse.extractor if reuse is not None and reuse.extractor else extractor_version(rules_only)
     del refs
     _report_duplicates(res.duplicates, stats.reporter, summary)
     summary.seconds["resolve"] = time.perf_counter() - t0
@@ -279,7 +280,7 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
         written = [extractions_path, *stream_neo4j_csv(res, out_dir / "neo4j-import", edge_counts=summary.edges)]
         store.close()
         commit([extractions_path])
-        write_build_state(out_dir, spacy_model, rules_only)
+        write_build_state(out_dir, spacy_model, rules_only, extractor)
         summary.removed = remove_stale(out_dir, written)
         summary.seconds["graph+write"] = time.perf_counter() - t0
         summary.papers = len(res.papers)
@@ -290,7 +291,7 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
     stages.start("graph")
     t0 = time.perf_counter()
     G = build_graph(res)
-    G.graph["extractor"] = extractor_version(rules_only)
+    G.graph["extractor"] = extractor
     store.close()
     del res, store                   # only the graph is needed from here on
     summary.seconds["graph"] = time.perf_counter() - t0
@@ -300,7 +301,7 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
     t0 = time.perf_counter()
     written = [extractions_path, *write_graph_files(G, out_dir, writers)]
     commit(written)
-    write_build_state(out_dir, spacy_model, rules_only)
+    write_build_state(out_dir, spacy_model, rules_only, extractor)
     summary.removed = remove_stale(out_dir, written)
     summary.seconds["write"] = time.perf_counter() - t0
     stages.done()

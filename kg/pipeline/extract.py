@@ -6,38 +6,67 @@ extraction rules run in the worker, only the small ``Extraction`` objects travel
 back in input order and only a bounded window of chunks is in flight, so the output is byte-identical to
 one process and memory does not grow with the input. ``kg.distributed`` maps the same ``extract_partition``
 over a Dask cluster.
+
+Items that are not records (ready extractions, records reused by ``kg build --update``) pass through in
+their place without touching spaCy; a ``LazyPipeline`` is built only when the first record needs it, so an
+update that finds nothing new never loads spaCy.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from itertools import islice
+from itertools import chain, islice
+from typing import TYPE_CHECKING, Any
 
-from spacy.language import Language
-
-from kg.extraction.assemble import doc_text, extract_doc
-from kg.learn.decide import default_decider
-from kg.nlp.rules import load_cues, load_typing
 from kg.records import BadRecord, Extraction, PaperRecord
-from kg.pipeline.read import paper_metadata
-from kg.text_clean import clean_text
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 128          # docs per nlp.pipe batch
 CHUNK_SIZE = 256          # records per task when extraction is spread over processes
 
-Item = PaperRecord | Extraction
+Item = PaperRecord | Extraction | Any      # any non-record item passes through unchanged
 
 
-def extract_records(records: Iterable[Item], nlp: Language, *, n_process: int = 1,
+class LazyPipeline:
+    """The spaCy pipeline for ``spacy_model``, built and initialised on the first ``get`` (``seconds`` it took)."""
+
+    def __init__(self, spacy_model: str | None = None) -> None:
+        self.spacy_model = spacy_model
+        self.seconds = 0.0
+        self._nlp: Language | None = None
+
+    def get(self) -> Language:
+        if self._nlp is None:
+            t0 = time.perf_counter()
+            from kg.nlp.pipeline import build_nlp
+
+            self._nlp = build_nlp(self.spacy_model)
+            self._nlp.get_pipe("kg_gazetteer").initialize()
+            self.seconds = time.perf_counter() - t0
+        return self._nlp
+
+    @property
+    def loaded(self) -> bool:
+        return self._nlp is not None
+
+
+def _pipeline(nlp: Language | LazyPipeline) -> Language:
+    return nlp.get() if isinstance(nlp, LazyPipeline) else nlp
+
+
+def extract_records(records: Iterable[Item], nlp: Language | LazyPipeline, *, n_process: int = 1,
                     failures: list[BadRecord] | None = None, spacy_model: str | None = None,
                     chunk_size: int = CHUNK_SIZE, rules_only: bool = False) -> Iterator[Extraction]:
-    """Yield an ``Extraction`` per input, in input order; ready extractions pass through unchanged.
+    """Yield an ``Extraction`` per input, in input order; other items (ready extractions) pass through unchanged.
 
     A record whose extraction fails is reported in ``failures`` (file, line, error) and skipped, so one
     bad record never stops the batch. ``n_process > 1`` spreads chunks of ``chunk_size`` records over a
@@ -57,26 +86,46 @@ def extract_records(records: Iterable[Item], nlp: Language, *, n_process: int = 
             yield result
 
 
-def _extract_stream(records: Iterable[Item], nlp: Language, rules_only: bool = False) -> Iterator[Extraction | BadRecord]:
-    """Extract in this process: ``nlp.pipe`` over the texts, records riding along as context."""
+def _extract_stream(records: Iterable[Item], nlp: Language | LazyPipeline,
+                    rules_only: bool = False) -> Iterator[Extraction | BadRecord | Any]:
+    """Extract in this process: ``nlp.pipe`` over the records' texts; other items are yielded in their place.
+
+    ``nlp.pipe`` reads ahead, so every item read is queued in ``waiting`` and released in input order as the
+    docs of the records come back. The pipeline is taken from ``nlp`` only when a record arrives.
+    """
+    items = iter(records)
+    for item in items:
+        if isinstance(item, PaperRecord):
+            break
+        yield item
+    else:
+        return                     # nothing to extract: the pipeline is never built
+    from kg.extraction.assemble import doc_text, extract_doc
+    from kg.learn.decide import default_decider
+    from kg.nlp.rules import load_cues, load_typing
+    from kg.pipeline.read import paper_metadata
+    from kg.text_clean import clean_text
+
+    nlp = _pipeline(nlp)
     typing, cues = load_typing(), load_cues()
     decider = None if rules_only else default_decider(nlp)
+    waiting: deque[Item] = deque()
 
-    def texts() -> Iterator[tuple[str, Item]]:
-        for item in records:
-            if isinstance(item, Extraction):
-                yield "", item
-            else:
-                yield doc_text(clean_text(item.title), clean_text(item.abstract)), item
+    def texts() -> Iterator[tuple[str, PaperRecord]]:
+        for it in chain([item], items):
+            waiting.append(it)
+            if isinstance(it, PaperRecord):
+                yield doc_text(clean_text(it.title), clean_text(it.abstract)), it
 
-    for doc, item in nlp.pipe(texts(), as_tuples=True, batch_size=BATCH_SIZE):
-        if isinstance(item, Extraction):
-            yield item
-            continue
+    for doc, record in nlp.pipe(texts(), as_tuples=True, batch_size=BATCH_SIZE):
+        while not isinstance(waiting[0], PaperRecord):
+            yield waiting.popleft()
+        waiting.popleft()          # ``record`` itself
         try:
-            yield extract_doc(doc, paper_metadata(item), typing, cues, decider)
+            yield extract_doc(doc, paper_metadata(record), typing, cues, decider)
         except Exception as exc:  # noqa: BLE001 - one bad record must not stop the batch
-            yield BadRecord(item.source, item.line, f"extraction failed: {type(exc).__name__}: {exc}")
+            yield BadRecord(record.source, record.line, f"extraction failed: {type(exc).__name__}: {exc}")
+    yield from waiting
 
 
 # --- per-process pipeline, shared by the process pool and the Dask workers --------------------------------
@@ -88,11 +137,7 @@ def worker_nlp(spacy_model: str | None = None) -> Language:
     """This process's extraction pipeline for ``spacy_model`` (built and initialised once per process)."""
     nlp = _NLP.get(spacy_model)
     if nlp is None:
-        from kg.nlp.pipeline import build_nlp
-
-        nlp = build_nlp(spacy_model)
-        nlp.get_pipe("kg_gazetteer").initialize()
-        _NLP[spacy_model] = nlp
+        nlp = _NLP[spacy_model] = LazyPipeline(spacy_model).get()
     return nlp
 
 
@@ -119,11 +164,13 @@ def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
         yield chunk
 
 
-def _extract_pooled(records: Iterable[Item], nlp: Language, n_process: int, spacy_model: str | None,
-                    chunk_size: int, rules_only: bool = False) -> Iterator[Extraction | BadRecord]:
+def _extract_pooled(records: Iterable[Item], nlp: Language | LazyPipeline, n_process: int,
+                    spacy_model: str | None, chunk_size: int,
+                    rules_only: bool = False) -> Iterator[Extraction | BadRecord]:
     """Extract chunks on ``n_process`` processes; yield results in input order, ``2 * n_process`` chunks in flight."""
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods:
+        nlp = _pipeline(nlp)
         gazetteer = nlp.get_pipe("kg_gazetteer")
         if not gazetteer.ready:
             gazetteer.initialize()

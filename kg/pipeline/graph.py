@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 import networkx as nx
 
@@ -22,16 +23,40 @@ from kg.records import Extraction
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\\])")
 
 
+class Sentences:
+    """The sentence breaks of one text, found once, so each mention's sentence is two binary searches.
+
+    A break is a run of spaces after ``.``, ``!`` or ``?`` before a capital, digit or backslash. A break can
+    only start right after the punctuation, so the breaks found scanning from the start of the text are the
+    ones ``search`` finds from any position: ``around`` gives exactly the sentence a scan would.
+
+    >>> s = Sentences("We use BERT. It is good! Then X.")
+    >>> s.around(7, 11), s.around(13, 15), s.around(30, 31)
+    ('We use BERT.', 'It is good!', 'Then X.')
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        breaks = list(_SENTENCE_END.finditer(text))
+        self._starts = [m.start() for m in breaks]
+        self._ends = [m.end() for m in breaks]
+
+    def around(self, start: int, end: int) -> str:
+        """The sentence that contains the span [start, end) (whitespace around it stripped)."""
+        i = bisect_right(self._ends, start)
+        lo = self._ends[i - 1] if i else 0
+        j = bisect_left(self._starts, end)
+        hi = self._starts[j] if j < len(self._starts) else len(self.text)
+        return self.text[lo:hi].strip()
+
+
 def sentence_around(text: str, start: int, end: int) -> str:
-    """The sentence of ``text`` that contains the span [start, end) (a light splitter for MENTIONS evidence)."""
-    lo = 0
-    for m in _SENTENCE_END.finditer(text):
-        if m.end() <= start:
-            lo = m.end()
-        else:
-            break
-    nxt = _SENTENCE_END.search(text, end)
-    return text[lo:nxt.start() if nxt else len(text)].strip()
+    """The sentence of ``text`` that contains the span [start, end) (a light splitter for MENTIONS evidence).
+
+    >>> sentence_around("A cat. The BERT model.", 11, 15)
+    'The BERT model.'
+    """
+    return Sentences(text).around(start, end)
 
 
 def _paper_node_attrs(paper: dict) -> dict:
@@ -79,10 +104,13 @@ def _add_paper_edges(G: nx.MultiDiGraph, res: Resolution, pid: str, records: lis
     """Add the edges of one paper from all of its records (newest first: its evidence wins a shared edge)."""
     for ex in records:
         fields = {"title": ex.paper["title"], "abstract": ex.paper["abstract"]}
+        sentences: dict[str, Sentences] = {}
         for m in ex.mentions:
             ent = res.entity_of(m.canonical)
             if ent is not None:
-                evidence = sentence_around(fields[m.field], m.start, m.end)
+                if m.field not in sentences:
+                    sentences[m.field] = Sentences(fields[m.field])
+                evidence = sentences[m.field].around(m.start, m.end)
                 _add_edge(G, pid, ent.id, "MENTIONS", pid, evidence, f"mention:{m.rule}", 1.0)
     relations = [rel for ex in records for rel in ex.relations]
     source = pid

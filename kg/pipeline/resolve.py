@@ -26,6 +26,24 @@ from kg.records import Extraction
 from kg.schema import ENTITY_LABELS as LABEL_ORDER
 
 
+class Memo(dict):
+    """A cache, for one resolve run, of a pure function of a string: most mention texts and names repeat
+    across papers, and cleaning and folding them (several regular expressions each) was most of the step.
+
+    >>> calls = []
+    >>> m = Memo(lambda s: calls.append(s) or s.upper()); m["a"], m["a"], calls
+    ('A', 'A', ['a'])
+    """
+
+    def __init__(self, fn: Callable[[str], str]) -> None:
+        super().__init__()
+        self._fn = fn
+
+    def __missing__(self, key: str) -> str:
+        value = self[key] = self._fn(key)
+        return value
+
+
 @dataclass
 class EntityNode:
     """A resolved entity: stable id, display name, label, aliases and the papers that name it."""
@@ -46,10 +64,11 @@ class Resolution:
     entities: dict[str, EntityNode]                # entity id -> node
     key_to_entity: dict[str, str]                  # fold key -> entity id
     duplicates: list[DuplicateGroup] = field(default_factory=list)   # papers listed more than once
+    _folded: Memo = field(default_factory=lambda: Memo(fold), repr=False, compare=False)
 
     def entity_of(self, canonical: str) -> EntityNode | None:
         """The entity node a paper-level canonical name resolved to."""
-        eid = self.key_to_entity.get(fold(canonical))
+        eid = self.key_to_entity.get(self._folded[canonical])
         return self.entities.get(eid) if eid else None
 
 
@@ -58,7 +77,7 @@ def written_form(text: str) -> str:
     return clean_surface(clean_text(text))
 
 
-def display_form(m) -> tuple[int, str]:
+def display_form(m, written: Callable[[str], str] = written_form) -> tuple[int, str]:
     """How a paper names the entity of mention ``m``, with a rank (lower wins within the paper).
 
     What the paper introduces is named as introduced; otherwise the text as written: an acronym's long form,
@@ -68,9 +87,9 @@ def display_form(m) -> tuple[int, str]:
     if m.rule.startswith("introduce"):
         return 0, m.canonical
     if m.rule.startswith("acronym:long-form"):
-        return 1, written_form(m.text)
+        return 1, written(m.text)
     if m.rule.startswith("gazetteer"):
-        return 2, written_form(m.text)
+        return 2, written(m.text)
     if m.rule.startswith("acronym"):
         return 4, m.canonical
     return 3, m.canonical
@@ -118,26 +137,27 @@ def resolve_entities(papers: dict[str, dict], extractions: Mapping[str, list[Ext
         key = fold(canonical)
         return expansions.get(key, key)
 
+    keys, written = Memo(node_key), Memo(written_form)
     for pid in sorted(extractions):
         records = distinct(extractions[pid])
         mentions = [m for ex in records for m in ex.mentions]
         display: dict[str, tuple[int, str]] = {}
         for m in mentions:
-            key = node_key(m.canonical)
+            key = keys[m.canonical]
             # Gazetteer hits show the text as written; rule-made names show their canonical form (an acronym's long
             # form, an introduced name, "X 2.4" for the bare "2.4" of "X 2.1 and 2.4").
-            rank, form = display_form(m)
+            rank, form = display_form(m, written.__getitem__)
             if key not in display or rank < display[key][0]:
                 display[key] = (rank, form)
             labels[key][m.label] += 1
             if m.rule.startswith("gazetteer"):
                 gazetteer_names[key][m.canonical] += 1
                 gazetteer_labels[key][m.label] += 1
-            surfaces[key].update((written_form(m.text), m.canonical))
+            surfaces[key].update((written[m.text], m.canonical))
             paper_sets[key].add(pid)
         for key, (_, form) in display.items():
             spellings[key][form] += 1
-        for key, form in {(node_key(m.canonical), written_form(m.text)) for m in mentions}:
+        for key, form in {(keys[m.canonical], written[m.text]) for m in mentions}:
             literal[key][form] += 1             # once per paper that writes this form
 
     def pick(counter: Counter, seen: Counter) -> str:

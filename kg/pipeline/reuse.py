@@ -4,11 +4,14 @@ An extraction is a pure function of the record's text (title and abstract) and o
 paper metadata is only copied into it. So each record is keyed by a *content hash* of its title and abstract;
 a record whose hash is found in ``DIR/extractions.jsonl`` gets that line's mentions, relations and acronyms
 with its own, current metadata (source, line, upvotes, ...), and only records with a new hash go through
-spaCy. Resolution, graph and files are then rebuilt from all the extractions as usual, so the output is
-byte-identical to a from-scratch build of the same inputs.
+spaCy. A reused record travels as a ``Reused`` item (its metadata and where its old line is); when its
+metadata is unchanged its new line is the old line's bytes, unparsed (``Reuse.line``). Resolution, graph and
+files are then rebuilt from all the extractions as usual, so the output is byte-identical to a from-scratch
+build of the same inputs.
 
 The rules are pinned by a *fingerprint* (kg version, spaCy version and model, the ontology files and the
-extraction/NLP source files) written to ``DIR/.kg-build.json`` after every build. When it differs (rules
+extraction/NLP source files) written to ``DIR/.kg-build.json`` after every build, with the extractor name the
+graph records. When it differs (rules
 changed since DIR was built) or is missing, nothing is reused and the update is a full build.
 """
 
@@ -19,10 +22,12 @@ import json
 import logging
 import os
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-from kg.records import Extraction, Mention, PaperRecord, Relation
+from kg.records import Extraction, PaperRecord
 
 log = logging.getLogger(__name__)
 
@@ -49,14 +54,26 @@ def _files(root: Path, skip: frozenset[str] = frozenset()) -> list[Path]:
                   if p.is_file() and "__pycache__" not in p.parts and p.relative_to(root).as_posix() not in skip)
 
 
-def fingerprint(spacy_model: str | None, rules_only: bool = False) -> str:
-    """Hash of everything besides the text that decides an extraction (see the module docstring)."""
-    import spacy
+def _spacy_version() -> str:
+    """spaCy's version from its package metadata (importing spaCy takes most of a second)."""
+    from importlib.metadata import PackageNotFoundError, version
 
+    try:
+        return version("spacy")
+    except PackageNotFoundError:      # pragma: no cover - spaCy not installed as a distribution
+        import spacy
+
+        return spacy.__version__
+
+
+@lru_cache(maxsize=None)
+def fingerprint(spacy_model: str | None, rules_only: bool = False) -> str:
+    """Hash of everything besides the text that decides an extraction (see the module docstring); computed
+    once per process (``--update`` needs it to open the earlier build and to record the new one)."""
     from kg import __version__
     from kg.paths import ontology_dir
 
-    h = hashlib.sha1(f"kg {__version__}\nspacy {spacy.__version__}\nmodel {spacy_model or 'blank:en'}\n"
+    h = hashlib.sha1(f"kg {__version__}\nspacy {_spacy_version()}\nmodel {spacy_model or 'blank:en'}\n"
                      f"decided by {'rules' if rules_only else 'learned models'}\n".encode())
     # the ontology's __init__.py only makes it the package kg.ontology: not part of the rules
     roots = [(ontology_dir(), "ontology", frozenset({"__init__.py"}))]
@@ -68,22 +85,43 @@ def fingerprint(spacy_model: str | None, rules_only: bool = False) -> str:
     return h.hexdigest()
 
 
-def write_build_state(out_dir: Path, spacy_model: str | None, rules_only: bool = False) -> Path:
-    """Record the fingerprint of this build's rules in ``DIR/.kg-build.json`` (atomically)."""
+def write_build_state(out_dir: Path, spacy_model: str | None, rules_only: bool = False,
+                      extractor: str | None = None) -> Path:
+    """Record the fingerprint of this build's rules, and the extractor graph.json names (``kg.pipeline.
+    extractor_version``: finding it loads the models and spaCy, which an update with nothing new avoids), in
+    ``DIR/.kg-build.json`` (atomically)."""
     path = out_dir / STATE_NAME
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps({"fingerprint": fingerprint(spacy_model, rules_only)}, indent=1) + "\n", encoding="utf-8")
+    state = {"fingerprint": fingerprint(spacy_model, rules_only)}
+    if extractor is not None:
+        state["extractor"] = extractor
+    tmp.write_text(json.dumps(state, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     os.replace(tmp, path)
     return path
+
+
+#: How an extraction line encodes its ``paper`` (``kg.io.extractions``: sorted keys, unicode kept).
+_PAPER_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
+@dataclass
+class Reused:
+    """A record whose text was extracted before: its current paper metadata and where the old line is."""
+
+    paper: dict[str, Any]
+    offset: int
+    length: int
 
 
 class Reuse:
     """The reusable extractions of an earlier build: content hash -> (offset, length) of its line."""
 
-    def __init__(self, path: Path | None, index: dict[str, tuple[int, int]], note: str) -> None:
+    def __init__(self, path: Path | None, index: dict[str, tuple[int, int]], note: str,
+                 extractor: str | None = None) -> None:
         self.path = path
         self.index = index
         self.note = note          # why nothing can be reused (empty when the index is usable)
+        self.extractor = extractor   # the earlier build's extractor: this one's too, as the rules are the same
         self.reused = 0
         self.extracted = 0
         self._fh: IO[bytes] | None = None
@@ -95,9 +133,10 @@ class Reuse:
         if not extractions.is_file():
             return cls(None, {}, f"{out_dir} holds no earlier build: extracting every record")
         try:
-            recorded = json.loads(state.read_text(encoding="utf-8")).get("fingerprint")
+            recorded_state = json.loads(state.read_text(encoding="utf-8"))
+            recorded, extractor = recorded_state.get("fingerprint"), recorded_state.get("extractor")
         except (OSError, ValueError, AttributeError):
-            recorded = None
+            recorded, extractor = None, None
         if recorded != fingerprint(spacy_model, rules_only):
             why = "was built before --update existed" if recorded is None else "was built with other extraction rules"
             return cls(None, {}, f"{out_dir} {why}: extracting every record")
@@ -113,16 +152,16 @@ class Reuse:
                 if key is not None:
                     index.setdefault(key, (offset, len(line)))
                 offset += len(line)
-        return cls(extractions, index, "")
+        return cls(extractions, index, "", extractor if isinstance(extractor, str) else None)
 
-    def _old(self, where: tuple[int, int]) -> dict:
+    def _old(self, offset: int, length: int) -> bytes:
         if self._fh is None:
             self._fh = open(self.path, "rb")  # the old file stays readable while the new one is written beside it
-        self._fh.seek(where[0])
-        return json.loads(self._fh.read(where[1]))
+        self._fh.seek(offset)
+        return self._fh.read(length)
 
-    def wrap(self, items: Iterable[PaperRecord | Extraction]) -> Iterator[PaperRecord | Extraction]:
-        """Yield each input unchanged, except records whose text was extracted before: their ``Extraction``."""
+    def wrap(self, items: Iterable[PaperRecord | Extraction]) -> Iterator[PaperRecord | Extraction | Reused]:
+        """Yield each input unchanged, except records whose text was extracted before: a ``Reused`` item."""
         from kg.pipeline.read import paper_metadata
 
         for item in items:
@@ -131,13 +170,27 @@ class Reuse:
                 if where is None:
                     self.extracted += 1
                 else:
-                    old = self._old(where)
                     self.reused += 1
-                    item = Extraction(paper=paper_metadata(item),
-                                      mentions=[Mention(**m) for m in old.get("mentions", [])],
-                                      relations=[Relation(**r) for r in old.get("relations", [])],
-                                      acronyms=dict(old.get("acronyms", {})))
+                    item = Reused(paper_metadata(item), *where)
             yield item
+
+    def line(self, item: Reused) -> bytes:
+        """The extractions.jsonl line of a reused record: its old line with the record's current ``paper``.
+
+        The line is ``{"acronyms": ..., "mentions": ..., "paper": ..., "relations": ...}`` with sorted keys, and
+        no mention or relation has a ``paper`` key, so when the old line holds exactly this paper's encoding
+        between ``"paper": `` and ``, "relations"`` the old bytes are the new line; otherwise (new upvotes, another
+        file or line) the extraction is read back and written with the new metadata.
+        """
+        from kg.io.extractions import extraction_line
+
+        old = self._old(item.offset, item.length)
+        slot = b', "paper": ' + _PAPER_ENCODER.encode(item.paper).encode("utf-8") + b', "relations": '
+        if slot in old:
+            return old
+        ex = Extraction.from_dict(json.loads(old))
+        ex.paper = item.paper
+        return extraction_line(ex).encode("utf-8")
 
     def close(self) -> None:
         if self._fh is not None:

@@ -52,9 +52,12 @@ class ExtractionWriter:
         self._offset = 0
 
     def write(self, ex: Extraction) -> PaperRef:
-        data = self._line(ex).encode("utf-8")
+        return self.write_line(ex.paper, self._line(ex).encode("utf-8"))
+
+    def write_line(self, paper: dict[str, Any], data: bytes) -> PaperRef:
+        """Append a ready line (``kg.pipeline.reuse.Reuse.line``) whose paper is ``paper``."""
         self._fh.write(data)
-        ref = PaperRef(ex.paper, self._offset, len(data))
+        ref = PaperRef(paper, self._offset, len(data))
         self._offset += len(data)
         return ref
 
