@@ -19,6 +19,7 @@ import networkx as nx
 
 from kg.pipeline.resolve import Resolution
 from kg.records import Extraction
+from kg.schema import CONTRIBUTION_LABELS, PAPER
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\\])")
 
@@ -59,9 +60,10 @@ def sentence_around(text: str, start: int, end: int) -> str:
     return Sentences(text).around(start, end)
 
 
-def _paper_node_attrs(paper: dict) -> dict:
+def paper_node_attrs(paper: dict) -> dict:
+    """The attributes of a Paper node (graph contract) from a paper record's metadata."""
     attrs = {
-        "label": "Paper",
+        "label": PAPER,
         "name": paper["title"],
         "title": paper["title"],
         "abstract": paper["abstract"],
@@ -91,16 +93,16 @@ def build_graph(res: Resolution) -> nx.MultiDiGraph:
     """Return the knowledge graph of ``res``; deterministic for the same input."""
     G = nx.MultiDiGraph()
     for pid in sorted(res.papers):
-        G.add_node(pid, **_paper_node_attrs(res.papers[pid]))
+        G.add_node(pid, **paper_node_attrs(res.papers[pid]))
     for eid in sorted(res.entities):
         ent = res.entities[eid]
         G.add_node(eid, label=ent.label, name=ent.name, aliases=list(ent.aliases), paper_count=len(ent.papers))
     for pid in sorted(res.extractions):
-        _add_paper_edges(G, res, pid, res.extractions[pid])
+        add_paper_edges(G, res, pid, res.extractions[pid])
     return G
 
 
-def _add_paper_edges(G: nx.MultiDiGraph, res: Resolution, pid: str, records: list[Extraction]) -> None:
+def add_paper_edges(G: nx.MultiDiGraph, res: Resolution, pid: str, records: list[Extraction]) -> None:
     """Add the edges of one paper from all of its records (newest first: its evidence wins a shared edge)."""
     for ex in records:
         fields = {"title": ex.paper["title"], "abstract": ex.paper["abstract"]}
@@ -121,7 +123,7 @@ def _add_paper_edges(G: nx.MultiDiGraph, res: Resolution, pid: str, records: lis
         if ent is None:
             continue
         _add_edge(G, pid, ent.id, "INTRODUCES", pid, rel.evidence, rel.rule, rel.confidence)
-        if source == pid and ent.label in ("Model", "Technique"):
+        if source == pid and ent.label in CONTRIBUTION_LABELS:
             source = ent.id
     for rel in relations:
         if rel.type == "INTRODUCES":

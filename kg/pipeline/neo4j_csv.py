@@ -27,7 +27,7 @@ import networkx as nx
 from kg.io.neo4j_admin_csv import (NODE_COLUMNS, RELATIONSHIP_COLUMNS, column_type, header_line, import_arguments_for,
                                    node_fields, relationship_fields, row_line, write_import_command)
 from kg.neo4j.rows import edge_row, node_row
-from kg.pipeline.graph import _add_paper_edges, _paper_node_attrs
+from kg.pipeline.graph import add_paper_edges, paper_node_attrs
 from kg.pipeline.resolve import Resolution
 from kg.schema import NODE_LABELS
 
@@ -68,7 +68,7 @@ class _Spool:
 def _node_attrs(res: Resolution) -> Iterator[tuple[str, dict]]:
     """(id, attributes) of every node, as ``build_graph`` sets them, papers then entities, each sorted."""
     for pid in sorted(res.papers):
-        yield pid, _paper_node_attrs(res.papers[pid])
+        yield pid, paper_node_attrs(res.papers[pid])
     for eid in sorted(res.entities):
         ent = res.entities[eid]
         yield eid, {"label": ent.label, "name": ent.name, "aliases": list(ent.aliases), "paper_count": len(ent.papers)}
@@ -78,7 +78,7 @@ def _edges(res: Resolution) -> Iterator[tuple[str, str, Any, dict]]:
     """(source, target, key, attributes) of every edge, one paper's edges in memory at a time."""
     for pid in sorted(res.extractions):
         one = nx.MultiDiGraph()
-        _add_paper_edges(one, res, pid, res.extractions[pid])
+        add_paper_edges(one, res, pid, res.extractions[pid])
         yield from one.edges(keys=True, data=True)
 
 
