@@ -18,6 +18,7 @@ from kg.extraction.doccache import token_texts
 from kg.normalize import clean_surface, fold
 from kg.extraction.typing_rules import is_non_entity, label_from_head, type_candidate
 from kg.nlp.rules import Typing, load_words
+from kg.schema import ENTITY_LABELS
 
 _fold_key = lru_cache(maxsize=1 << 16)(fold)     # ``DocMention.key`` is read thousands of times per paper
 
@@ -205,7 +206,7 @@ def _mention_of(doc: Doc, p: Proposal, typing: Typing, prefixes: dict[tuple[int,
     if p.end < len(doc) and doc[p.end].text.lower() in typing.metric_followers and not p.rule.startswith("gazetteer"):
         return None                         # a name right before "score"/"accuracy"... names a metric, not an entity
     final_label = p.label or type_candidate(doc, span, None, typing)
-    if final_label not in ("Model", "Dataset", "Technique"):
+    if final_label not in ENTITY_LABELS:
         return None
     broad = canonical.lower() in typing.broad_terms or text.lower() in typing.broad_terms or (
         p.rule.startswith("acronym") and _class_phrase(canonical, typing))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.evaluation.gold import PaperErrors, score_graph
+from kg.evaluation.gold import REPORT_KEYS, PaperErrors, score_graph
 from kg.extraction.assemble import Proposals, doc_text, propose, rules_extraction
 from kg.learn.decide import Decider, ModelBundle
 from kg.learn.features import paper_candidates
@@ -23,9 +23,10 @@ from kg.learn.phrases import add_phrase_spans
 from kg.learn.train import TrainingPaper, fit_models
 from kg.nlp.rules import Cues, Typing, load_cues, load_typing
 from kg.records import Extraction, PaperRecord
+from kg.schema import CLAIM_TYPES
 from kg.text_clean import clean_text
 
-GOLD_KINDS = ("entity", "USES", "OUTPERFORMS", "EXTENDS", "introduces")
+GOLD_KINDS = ("entity", *CLAIM_TYPES, "introduces")
 
 
 @dataclass
@@ -69,7 +70,7 @@ def gold_counts(gold: dict) -> dict[str, int]:
     """Number of gold items of each kind in one paper."""
     rels = [r["relation"] for r in gold["relations"]]
     return {"entity": len(gold["entities"]), "introduces": len(gold.get("introduces", [])),
-            **{t: rels.count(t) for t in ("USES", "OUTPERFORMS", "EXTENDS")}}
+            **{t: rels.count(t) for t in CLAIM_TYPES}}
 
 
 def build_lexicon(corpus: GoldCorpus, train_idx: list[int]) -> Lexicon:
@@ -140,7 +141,7 @@ def cross_validate(corpus: GoldCorpus, k: int, *, rules_only: bool = False, prog
 def pooled(results: list[dict]) -> dict:
     """Micro-averaged figures over folds (counts added up), like scoring all held-out papers at once."""
     out = {}
-    for key in ("entities", "entities_typed", "introduces", "USES", "OUTPERFORMS", "EXTENDS", "relations"):
+    for key in REPORT_KEYS:
         tp = sum(r[key]["tp"] for r in results)
         pred = sum(r[key]["pred"] for r in results)
         gold = sum(r[key]["gold"] for r in results)
@@ -156,7 +157,7 @@ def mean_of_folds(results: list[dict]) -> dict:
     import statistics
 
     out = {}
-    for key in ("entities", "entities_typed", "introduces", "USES", "OUTPERFORMS", "EXTENDS", "relations"):
+    for key in REPORT_KEYS:
         vals = {m: [r[key][m] for r in results] for m in ("p", "r", "f1")}
         out[key] = {m: round(statistics.fmean(v), 3) for m, v in vals.items()}
         out[key]["sd"] = round(statistics.pstdev(vals["f1"]), 3)

@@ -25,8 +25,9 @@ from kg.learn.lexicon import Lexicon, paper_key
 from kg.learn.phrases import add_phrase_spans
 from kg.learn.linear import LinearModel
 from kg.records import Extraction, Relation
+from kg.schema import CLAIM_TYPES
 
-MODEL_NAMES = ("entity", "type", "USES", "OUTPERFORMS", "EXTENDS", "introduces")
+MODEL_NAMES = ("entity", "type", *CLAIM_TYPES, "introduces")
 NO_RULE = "use.learned"
 MODELS_PACKAGE = "kg.models"
 

@@ -15,6 +15,7 @@ import numpy as np
 from kg.learn.features import PaperCandidates
 from kg.learn.labels import PaperTargets
 from kg.learn.linear import LinearModel
+from kg.schema import CLAIM_TYPES
 
 C_BINARY = 0.5
 C_TYPE = 0.3
@@ -162,6 +163,6 @@ def fit_models(papers: list[TrainingPaper]) -> dict[str, LinearModel]:
     """All models of a bundle (``kg.learn.decide.MODEL_NAMES``)."""
     gates = inner_entity_models(papers)
     models = {kind: fit_binary(papers, kind) for kind in ("entity", "introduces")}
-    models.update({kind: fit_binary(papers, kind, entity_gates=gates) for kind in ("USES", "OUTPERFORMS", "EXTENDS")})
+    models.update({kind: fit_binary(papers, kind, entity_gates=gates) for kind in CLAIM_TYPES})
     models["type"] = fit_type(papers)
     return models
