@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.fetch.http import FetchError, PoliteClient, xml_root
-from kg.fetch.state import HarvestState, load_state, save_state, write_atomic
+from kg.fetch.state import HarvestState, begin_harvest, save_state, write_atomic
 
 API_BASE_URL = "https://export.arxiv.org/api/query"
 _A = "{http://www.w3.org/2005/Atom}"
@@ -63,13 +63,9 @@ def pull_query(
     report: Callable[[str], None] = lambda line: None,
 ) -> HarvestState:
     """Save the results of ``query`` (newest submissions first) into ``out``, at most ``max_results``."""
-    out.mkdir(parents=True, exist_ok=True)
     request = {"source": "arxiv-api", "base_url": base_url, "query": query, "page_size": page_size,
                "max_results": max_results}
-    state = load_state(out, request, restart=restart)
-    if restart:
-        for old in out.glob(PAGE_GLOB):
-            old.unlink()
+    state = begin_harvest(out, request, PAGE_GLOB, restart=restart)
     if state.complete:
         report(f"{out}: query already complete ({state.records} results in {state.pages} pages)")
         return state

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.fetch.http import FetchError, PoliteClient, xml_root
-from kg.fetch.state import HarvestState, load_state, save_state, write_atomic
+from kg.fetch.state import HarvestState, begin_harvest, save_state, write_atomic
 
 OAI_BASE_URL = "https://oaipmh.arxiv.org/oai"
 METADATA_PREFIXES = ("arXiv", "arXivRaw", "oai_dc")
@@ -103,13 +103,9 @@ def harvest_oai(
 
     ``max_pages`` stops after that many pages in this run (the state stays resumable).
     """
-    out.mkdir(parents=True, exist_ok=True)
     request = {"source": "arxiv-oai", "base_url": base_url, "metadataPrefix": metadata_prefix,
                "set": set_spec, "from": date_from, "until": date_until}
-    state = load_state(out, request, restart=restart)
-    if restart:
-        for old in out.glob(PAGE_GLOB):
-            old.unlink()
+    state = begin_harvest(out, request, PAGE_GLOB, restart=restart)
     if state.complete:
         report(f"{out}: harvest already complete ({state.records} records in {state.pages} pages)")
         return state

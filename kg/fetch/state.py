@@ -61,6 +61,17 @@ def load_state(folder: Path, request: dict[str, Any], restart: bool = False) -> 
     return state
 
 
+def begin_harvest(folder: Path, request: dict[str, Any], page_glob: str, restart: bool = False) -> HarvestState:
+    """Create ``folder`` and return its harvest state (``load_state``); ``restart`` also deletes the pages an
+    earlier harvest wrote there (files matching ``page_glob``), so the folder never mixes two harvests."""
+    folder.mkdir(parents=True, exist_ok=True)
+    state = load_state(folder, request, restart=restart)
+    if restart:
+        for old in folder.glob(page_glob):
+            old.unlink()
+    return state
+
+
 def save_state(folder: Path, state: HarvestState) -> None:
     """Write ``state`` to ``folder``'s state file (atomically)."""
     text = json.dumps(asdict(state), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
