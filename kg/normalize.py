@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -29,8 +30,11 @@ BARE_ARXIV_ID = re.compile(r"(?:arxiv:)?(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[a-z]{2})
 ARXIV_URL = re.compile(r"https?://(?:www\.|export\.)?(?:arxiv\.org|huggingface\.co/papers|alphaxiv\.org)/", re.I)
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(name: str) -> str:
     """Fold a surface form to its identity key: NFKC, lower case, no spaces/punctuation, singular.
+
+    Memoised: extraction, learning and resolution fold the same few thousand names over and over.
 
     ``Llama-2-7B``, ``LLaMA 2 7B`` and ``Llama2-7b`` share a key; so do ``Transformer`` and ``Transformers``.
 

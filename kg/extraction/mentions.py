@@ -8,7 +8,6 @@ kept later only when a linking rule attaches it to the paper.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -19,8 +18,6 @@ from kg.normalize import clean_surface, fold
 from kg.extraction.typing_rules import is_non_entity, label_from_head, type_candidate
 from kg.nlp.rules import Typing, load_words
 from kg.schema import ENTITY_LABELS
-
-_fold_key = lru_cache(maxsize=1 << 16)(fold)     # ``DocMention.key`` is read thousands of times per paper
 
 PRIORITY = {"introduce": 0, "acronym": 1, "gazetteer": 2, "pattern": 3}
 
@@ -41,7 +38,7 @@ class DocMention:
 
     @property
     def key(self) -> str:
-        return _fold_key(self.canonical)
+        return fold(self.canonical)
 
 
 def _rule_family(rule: str) -> str:

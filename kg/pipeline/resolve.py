@@ -64,11 +64,10 @@ class Resolution:
     entities: dict[str, EntityNode]                # entity id -> node
     key_to_entity: dict[str, str]                  # fold key -> entity id
     duplicates: list[DuplicateGroup] = field(default_factory=list)   # papers listed more than once
-    _folded: Memo = field(default_factory=lambda: Memo(fold), repr=False, compare=False)
 
     def entity_of(self, canonical: str) -> EntityNode | None:
         """The entity node a paper-level canonical name resolved to."""
-        eid = self.key_to_entity.get(self._folded[canonical])
+        eid = self.key_to_entity.get(fold(canonical))     # ``fold`` is memoised
         return self.entities.get(eid) if eid else None
 
 
