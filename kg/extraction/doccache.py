@@ -26,6 +26,14 @@ def sentence_start_of(doc: Doc) -> list[int]:
     return cached
 
 
+def sentence_text_at(doc: Doc, i: int) -> str:
+    """The stripped text of the sentence holding token ``i`` (the sentence texts are built once per Doc)."""
+    cached = doc.user_data.get("kg_sentence_texts")
+    if cached is None:
+        cached = doc.user_data["kg_sentence_texts"] = {sent.start: sent.text.strip() for sent in doc.sents}
+    return cached[sentence_start_of(doc)[i]]
+
+
 def sentences_with(doc: Doc, labels: tuple[str, ...]) -> set[int]:
     """Start tokens of the sentences that contain a cue with one of ``labels`` (e.g. ``own.subject``)."""
     key = "kg_sents_with:" + ",".join(labels)

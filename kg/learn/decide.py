@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extraction.assemble import Proposals, mention_records
+from kg.extraction.doccache import sentence_text_at
 from kg.normalize import fold
 from kg.learn.features import PaperCandidates, RelationCandidate, paper_candidates
 from kg.learn.lexicon import Lexicon, paper_key
@@ -119,7 +120,7 @@ class Decider:
                 evidence, rule = best.evidence, best.rule
             else:
                 m = rc.entity.mentions[0]
-                evidence, rule = m_sentence(p, m), NO_RULE
+                evidence, rule = sentence_text_at(p.doc, m.start), NO_RULE
             relations.append(Relation(rc.type, rc.entity.canonical, evidence, rule, round(prob, 3),
                                       rules=sorted({link.rule for link in rc.links})))
             needed.add(rc.entity.canonical)
@@ -132,11 +133,6 @@ class Decider:
                 kept.extend(cand.mentions)
         kept.sort(key=lambda m: m.start)
         return Extraction(paper=p.paper, mentions=mention_records(p, kept), relations=relations, acronyms=p.acronyms)
-
-
-def m_sentence(p: Proposals, m) -> str:
-    """The sentence holding mention ``m``."""
-    return p.doc[m.start].sent.text.strip()
 
 
 @lru_cache(maxsize=1)

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from kg.extraction.assemble import Proposals
-from kg.extraction.doccache import cues_by_sentence, sentence_start_of
+from kg.extraction.doccache import cues_by_sentence, sentence_start_of, sentence_text_at
 from kg.extraction.introduced import Introduced
 from kg.extraction.linking import Link
 from kg.extraction.mentions import DocMention
@@ -339,6 +339,6 @@ def entity_intro_candidates(p: Proposals, entities: list[EntityCandidate]) -> li
             continue
         first = cand.mentions[0]
         aliases = tuple(sorted({m.text for m in cand.mentions if fold(m.text) != cand.key}))
-        evidence = p.doc[first.start].sent.text.strip()
+        evidence = sentence_text_at(p.doc, first.start)
         out.append(IntroCandidate(Introduced(cand.canonical, cand.rule_label, evidence, NAME_INTRO_RULE, aliases)))
     return out
