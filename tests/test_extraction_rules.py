@@ -116,6 +116,14 @@ def test_negation_and_parity_are_not_outperforms(sentence: str) -> None:
     assert not [x for x in rels("A Model", sentence) if x[0] == "OUTPERFORMS"]
 
 
+def test_a_comparison_the_paper_wins_is_outperforms_one_it_does_not_make_is_not() -> None:
+    r = rels("A Method", "Our method gives an improvement of 8% over SupSup and a 2x speedup compared to wav2vec 2.0.")
+    assert {("OUTPERFORMS", fold("SupSup")), ("OUTPERFORMS", fold("wav2vec 2.0"))} <= r
+    r = rels("A Study", "Prior work compared GPT-4 to Llama-2-7B. We fine-tune Mistral-7B over MMLU.")
+    assert not [x for x in r if x[0] == "OUTPERFORMS"]          # not the paper's comparison; "over" after "fine-tune"
+    assert not [x for x in rels("A Model", "Our model is comparable to GPT-4 on MMLU.") if x[0] == "OUTPERFORMS"]
+
+
 def test_background_comparisons_are_not_the_papers_claim() -> None:
     r = rels("A Study", "Prior work shows that GPT-4 outperforms Llama-2-7B. We then fine-tune Mistral-7B.")
     assert ("OUTPERFORMS", fold("Llama-2-7B")) not in r

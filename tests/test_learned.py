@@ -114,6 +114,16 @@ def test_entity_features_carry_rule_shape_and_lexicon() -> None:
     assert cl["lex=known"] == 1.0 and cl["shape=lower"] == 1.0 and cl["head=learning"] == 1.0
 
 
+def test_type_context_is_the_words_near_the_first_mentions_and_only_the_type_model_reads_it() -> None:
+    p = proposals("A Study", "We train FooNet on ImageNet. The FooNet weights are released.")
+    cands = {c.canonical: c for c in paper_candidates(p).entities}
+    foonet = cands["FooNet"]
+    assert foonet.context["tctx=train"] == 1.0 and foonet.context["tctx=weights"] == 1.0
+    assert "tctx=we" not in foonet.context                       # words of two letters or fewer say nothing
+    assert not any(k.startswith("tctx=") for k in foonet.features)     # the keep/drop models do not see them
+    assert foonet.type_features == {**foonet.features, **foonet.context}
+
+
 def test_name_parts_carry_the_type_of_annotated_names_inside_one_word_names() -> None:
     lex = Lexicon.from_gold([{"id": "x", "title": "T", "abstract": "", "introduces": [], "relations": [],
                               "entities": [{"name": "BART", "type": "Model", "aliases": []},
@@ -131,6 +141,15 @@ def test_only_uses_is_proposed_without_a_rule_or_cue() -> None:
     types = {(rc.type, rc.entity.canonical) for rc in cands.relations}
     assert ("USES", "ImageNet") in types and ("OUTPERFORMS", "ImageNet") not in types
     assert ("OUTPERFORMS", "ResNet-50") in types
+
+
+def test_rare_relation_models_read_where_the_name_stands_not_its_shape() -> None:
+    p = proposals("A Study", "Our model outperforms GPT-4 on GSM8K.")
+    rcs = {(rc.type, rc.entity.canonical): rc.features for rc in paper_candidates(p).relations}
+    outperforms, uses = rcs[("OUTPERFORMS", "GPT-4")], rcs[("USES", "GPT-4")]
+    assert outperforms["e:cue_before=OUTPERFORMS"] == 1.0 and uses["e:cue_before=OUTPERFORMS"] == 1.0
+    assert "e:shape=digit" in uses and not any(k.startswith("e:shape=") for k in outperforms)
+    assert any(k.startswith("r=outperform.") for k in outperforms)
 
 
 def test_every_named_candidate_is_also_an_intro_candidate_with_its_context() -> None:

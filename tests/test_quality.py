@@ -27,15 +27,15 @@ SCORER = SHARED / "gold" / "score.py"
 # Pooled 5-fold CV F1 on train.jsonl, a little under the measured figures (README "Scores").
 CV_FLOORS = {
     "entities": 0.73,
-    "entities_typed": 0.66,
+    "entities_typed": 0.67,
     "introduces": 0.65,
     "USES": 0.63,
-    "OUTPERFORMS": 0.42,
+    "OUTPERFORMS": 0.45,
     "EXTENDS": 0.19,
     "relations": 0.58,
 }
 # Rules alone, same protocol: the learned extractor must beat them.
-RULES_ONLY_CV = {"entities": 0.698, "relations": 0.529}
+RULES_ONLY_CV = {"entities": 0.698, "relations": 0.536}
 DEV_FLOORS = {"entities": 0.72, "entities_typed": 0.68, "introduces": 0.80, "relations": 0.55}
 
 
@@ -90,3 +90,19 @@ def test_kg_eval_matches_the_shared_scorer(seeds_graph_path: Path, dev_scores: d
 def test_dev_scores_stay_above_the_floor(dev_scores: dict, key: str) -> None:
     assert dev_scores[key]["f1"] >= DEV_FLOORS[key], f"{key}: {dev_scores[key]}"
     assert dev_scores["papers_not_found"] == 0
+
+
+def test_repeated_cv_pools_the_folds_of_every_split(tmp_path: Path) -> None:
+    if not TRAIN.is_file():
+        pytest.skip("train gold set not found")
+    small = tmp_path / "small.jsonl"
+    small.write_text("".join(TRAIN.read_text(encoding="utf-8").splitlines(keepends=True)[:12]), encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "kg", "eval", "--cv", "3", "--repeats", "2", str(small), "--json"],
+                         capture_output=True, text=True, check=True, cwd=REPO)
+    scores = json.loads(out.stdout)
+    assert scores["repeats"] == 2 and len(scores["folds"]) == 6
+    assert scores["pooled"]["entities"]["gold"] == 2 * sum(
+        len(json.loads(line)["entities"]) for line in small.read_text(encoding="utf-8").splitlines())
+    bad = subprocess.run([sys.executable, "-m", "kg", "eval", "--cv", "3", "--repeats", "0", str(small)],
+                         capture_output=True, text=True, cwd=REPO)
+    assert bad.returncode != 0 and "--repeats" in bad.stderr and "Traceback" not in bad.stderr

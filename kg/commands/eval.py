@@ -28,6 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--cv", type=int, default=None, metavar="K",
                    help="paper-level K-fold cross-validation on GOLD: train the models on K-1 folds, extract and "
                    "score the held-out fold (like score.py); prints per-fold, mean and pooled figures")
+    p.add_argument("--repeats", type=int, default=1, metavar="R",
+                   help="with --cv: repeat the cross-validation over R different splits (the first as without "
+                   "--repeats, the others shuffled with seeds 1..R-1) and pool all R*K folds")
     p.add_argument("--rules-only", action="store_true", help="with --cv or --corpus: score the rules alone (without the trained models)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--errors", type=Path, metavar="FILE", help="write missed/spurious items per paper (JSON Lines)")
@@ -108,6 +111,8 @@ def _cross_validate(args: argparse.Namespace) -> int:
         raise KgError(f"--cv needs a gold JSONL file: {args.gold}")
     if args.cv < 2:
         raise KgError("--cv K needs K >= 2")
+    if args.repeats < 1:
+        raise KgError("--repeats R needs R >= 1")
     try:
         gold = load_gold(args.gold)
     except (json.JSONDecodeError, KeyError) as exc:
@@ -123,19 +128,20 @@ def _cross_validate(args: argparse.Namespace) -> int:
         if verbose:
             print(f"fold {fold}: " + "  ".join(f"{k} {scores[k]['f1']:.3f}" for k in REPORT_KEYS), flush=True)
 
-    results = cross_validate(corpus, args.cv, rules_only=args.rules_only, progress=report)
+    results = cross_validate(corpus, args.cv, rules_only=args.rules_only, progress=report, repeats=args.repeats)
     if args.errors:
         with open(args.errors, "w", encoding="utf-8") as fh:
             for r in results:
                 for item in r["errors"]:
                     fh.write(json.dumps({"fold": r["fold"], **asdict(item)}, ensure_ascii=False) + "\n")
     summary = {"mean": mean_of_folds(results), "pooled": pooled(results), "reliability": reliability(results),
-               "folds": [{k: r[k] for k in REPORT_KEYS} for r in results], "k": args.cv,
+               "folds": [{k: r[k] for k in REPORT_KEYS} for r in results], "k": args.cv, "repeats": args.repeats,
                "extractor": "rules" if args.rules_only else "learned"}
     if args.json:
         print(json.dumps(summary, indent=1, sort_keys=True))
         return 0
-    print(f"\n{args.cv}-fold cross-validation ({summary['extractor']}), mean of folds (F1 sd) and pooled P/R/F1:")
+    times = f" x {args.repeats} splits" if args.repeats > 1 else ""
+    print(f"\n{args.cv}-fold cross-validation{times} ({summary['extractor']}), mean of folds (F1 sd) and pooled P/R/F1:")
     for k in REPORT_KEYS:
         m, v = summary["mean"][k], summary["pooled"][k]
         print(f"{k:15s} mean F1={m['f1']:.3f} (sd {m['sd']:.3f})   pooled P={v['p']:.3f} R={v['r']:.3f} F1={v['f1']:.3f}"

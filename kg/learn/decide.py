@@ -127,7 +127,7 @@ class Decider:
         kept = []
         for cand in cands.entities:
             if cand.canonical in needed or cand.key in accepted:
-                label = type_model.best(cand.features)
+                label = type_model.best(cand.type_features)
                 for m in cand.mentions:
                     m.label = label
                 kept.extend(cand.mentions)

@@ -152,7 +152,7 @@ def fit_type(papers: list[TrainingPaper]) -> LinearModel:
     for tp in papers:
         for c, t in zip(tp.cands.entities, tp.targets.entity_type):
             if t is not None:
-                X.append(c.features)
+                X.append(c.type_features)
                 y.append(t)
     model = _fit(X, y, C_TYPE, multinomial=True)
     model.info = {"rows": len(y), "C": C_TYPE}
