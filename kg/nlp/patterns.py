@@ -28,6 +28,37 @@ from spacy.vocab import Vocab
 _ATTRS = ("ORTH", "LOWER")
 
 
+def never_a_token(text: str) -> bool:
+    """Whether ``text`` mixes whitespace and other characters: spaCy's tokenizer splits text at every whitespace
+    run, so no token of any document is such a string.
+
+    >>> never_a_token("Model\tBERT\tcurated"), never_a_token("monte carlo"), never_a_token("bert")
+    (True, True, False)
+    """
+    return not text.isspace() and any(c.isspace() for c in text)
+
+
+def register_keys(vocab: Vocab, keys: list[str]) -> None:
+    """Give the match keys that can never be a token (``never_a_token``) their vocabulary entries up front,
+    without computing lexical attributes (shape, prefix, flags ...) nothing will read.
+
+    ``PhraseMatcher.add`` makes a vocabulary entry for its key; for the ~9,000 gazetteer keys
+    (``label<TAB>name<TAB>source``) the attribute functions were most of the time to build the matchers.
+    Other keys (a lexicon key can be a plain word) are left to ``add``, so every entry a document's token can
+    share keeps its attributes.
+    """
+    fresh = [key for key in keys if key not in vocab and never_a_token(key)]
+    if not fresh:
+        return
+    getters = vocab.lex_attr_getters
+    vocab.lex_attr_getters = {}
+    try:
+        for key in fresh:
+            vocab[key]                       # noqa: B018 - creates the entry
+    finally:
+        vocab.lex_attr_getters = getters
+
+
 class PhrasePatterns:
     """The rules of one ``PhraseMatcher``: (key, token-hash sequences) in the order they are added."""
 
@@ -45,6 +76,7 @@ class PhrasePatterns:
 
     def matcher(self, vocab: Vocab) -> PhraseMatcher:
         """A new ``PhraseMatcher`` on ``vocab`` holding every rule, added in order."""
+        register_keys(vocab, [key for key, _ in self.rules])
         matcher = PhraseMatcher(vocab, attr=self.attr)
         for key, seqs in self.rules:
             matcher.add(key, seqs)
