@@ -20,6 +20,25 @@ from typing import Any
 _escape = json.encoder.encode_basestring            # the C escaper when available (ensure_ascii=False)
 _INDENT = " "
 _INF = float("inf")
+_FLAT: dict[int, json.JSONEncoder] = {}              # level -> encoder of flat dicts (see ``_flat_dict``)
+
+
+def _flat_dict(o: dict, level: int) -> str | None:
+    """The text of a dict with string keys and no non-empty list or dict value (a graph.json edge), or ``None``.
+
+    Such a dict is one line per item, so the C encoder (used by ``json`` when there is no indent) writes it
+    with the item separator set to the newline and indent of this level; only the braces need their own
+    lines. Same escaper, same number ``repr``s, same sorting: the same text, several times faster.
+    """
+    for k, v in o.items():
+        if type(k) is not str or (v and isinstance(v, (list, tuple, dict))):
+            return None
+    encoder = _FLAT.get(level)
+    if encoder is None:
+        encoder = _FLAT[level] = json.JSONEncoder(ensure_ascii=False, sort_keys=True,
+                                                  separators=(",\n" + _INDENT * (level + 1), ": "))
+    text = encoder.encode(o)
+    return "{\n" + _INDENT * (level + 1) + text[1:-1] + "\n" + _INDENT * level + "}"
 
 
 def _float(o: float) -> str:
@@ -67,6 +86,9 @@ def encode(o: Any, level: int = 0) -> str:
     if isinstance(o, dict):
         if not o:
             return "{}"
+        flat = _flat_dict(o, level)
+        if flat is not None:
+            return flat
         inner = "\n" + _INDENT * (level + 1)
         return ("{" + inner + ("," + inner).join([_key(k) + ": " + encode(v, level + 1) for k, v in sorted(o.items())])
                 + "\n" + _INDENT * level + "}")
