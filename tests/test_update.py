@@ -279,3 +279,20 @@ def test_sentences_match_a_scan() -> None:
             start = rng.randint(0, len(text))
             end = rng.randint(start, len(text))
             assert sentences.around(start, end) == _scan(text, start, end), (text, start, end)
+
+
+def test_store_reads_acronyms_of_any_line(tmp_path: Path) -> None:
+    """Resolution reads only the acronyms of each line; a line in another key order is parsed whole."""
+    from kg.pipeline.store import ExtractionStore, ExtractionWriter
+
+    path = tmp_path / "x.jsonl"
+    ex = Extraction({"id": "p1", "title": "T", "abstract": "A"}, acronyms={"MCTS": "Monte Carlo Tree Search"})
+    other = json.dumps({"paper": {"id": "p2", "title": "U", "abstract": "B"}, "acronyms": {"LM": "language model"},
+                        "mentions": [], "relations": []}) + "\n"
+    with open(path, "wb") as fh:
+        writer = ExtractionWriter(fh)
+        refs = [writer.write(ex), writer.write_line({"id": "p2"}, other.encode())]
+    store = ExtractionStore(path, {"p1": refs[:1], "p2": refs[1:]})
+    assert list(store.acronyms()) == [{"MCTS": "Monte Carlo Tree Search"}, {"LM": "language model"}]
+    assert [a for exs in store.values() for x in exs for a in [x.acronyms]] == list(store.acronyms())
+    store.close()
