@@ -175,6 +175,25 @@ def test_update_equals_scratch(earlier_papers, tmp_path: Path, change, workers: 
     assert files(updated) == files(scratch)
 
 
+@pytest.mark.parametrize("damage", ["{not json", None], ids=["corrupt", "missing"])
+def test_damaged_pattern_cache_changes_nothing(earlier_papers, tmp_path: Path, damage: str | None) -> None:
+    """The phrase-pattern cache only saves time: damaged or missing, it is remade and the outputs are the same."""
+    inputs, built = earlier_papers
+    grown, updated, scratch = tmp_path / "in", tmp_path / "updated", tmp_path / "scratch"
+    shutil.copytree(inputs, grown)
+    shutil.copytree(built, updated)
+    if damage is None:
+        (updated / ".kg-patterns.json").unlink()
+    else:
+        (updated / ".kg-patterns.json").write_text(damage, encoding="utf-8")
+    _alias(grown)
+    proc = kg("build", str(grown), "--update", str(updated), "--no-html")
+    assert proc.returncode == 0, proc.stderr
+    assert kg("-q", "build", str(grown), "--out", str(scratch), "--no-html").returncode == 0
+    assert files(updated) == files(scratch)
+    assert (updated / ".kg-patterns.json").read_bytes() == (built / ".kg-patterns.json").read_bytes()
+
+
 def test_new_alias_joins_the_old_papers_entity(earlier_papers, tmp_path: Path) -> None:
     """The case that makes resolution global: the new paper's long form and the old papers' bare "MCTS" are
     one entity, whose aliases now include how the new paper writes it."""
