@@ -20,6 +20,34 @@ from typing import Any
 _escape = json.encoder.encode_basestring            # the C escaper when available (ensure_ascii=False)
 _INDENT = " "
 _INF = float("inf")
+_FLAT: dict[int, json.JSONEncoder] = {}              # level -> encoder of a dict's scalars (``_dict_text``)
+
+
+def _dict_text(o: dict, level: int) -> str | None:
+    """The text of a non-empty dict with string keys (``None`` for other keys), its scalars encoded by the C encoder.
+
+    A value that is not a non-empty list or dict is one line, so the C encoder (used by ``json`` when there is
+    no indent) writes all of them at once with the item separator set to the newline and indent of this level;
+    its text splits back into one item per key at that separator (a raw newline never occurs inside a JSON
+    string). Non-empty lists and dicts are encoded by ``encode`` and put in their sorted places. Same escaper,
+    same number ``repr``s, same sorting: the same text, several times faster for graph.json's nodes and edges.
+    """
+    nested: set[str] = set()
+    for k, v in o.items():
+        if type(k) is not str:
+            return None
+        if v and isinstance(v, (list, tuple, dict)):
+            nested.add(k)
+    encoder = _FLAT.get(level)
+    if encoder is None:
+        encoder = _FLAT[level] = json.JSONEncoder(ensure_ascii=False, sort_keys=True,
+                                                  separators=(",\n" + _INDENT * (level + 1), ": "))
+    inner = "\n" + _INDENT * (level + 1)
+    if not nested:
+        return "{" + inner + encoder.encode(o)[1:-1] + "\n" + _INDENT * level + "}"
+    scalars = iter(encoder.encode({k: v for k, v in o.items() if k not in nested})[1:-1].split("," + inner))
+    items = [_escape(k) + ": " + encode(o[k], level + 1) if k in nested else next(scalars) for k in sorted(o)]
+    return "{" + inner + ("," + inner).join(items) + "\n" + _INDENT * level + "}"
 
 
 def _float(o: float) -> str:
@@ -67,6 +95,9 @@ def encode(o: Any, level: int = 0) -> str:
     if isinstance(o, dict):
         if not o:
             return "{}"
+        text = _dict_text(o, level)
+        if text is not None:
+            return text
         inner = "\n" + _INDENT * (level + 1)
         return ("{" + inner + ("," + inner).join([_key(k) + ": " + encode(v, level + 1) for k, v in sorted(o.items())])
                 + "\n" + _INDENT * level + "}")

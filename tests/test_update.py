@@ -71,7 +71,8 @@ def test_update_equals_a_full_build(earlier, tmp_path: Path) -> None:
     assert f"reused:         {total - 2} of {total} extractions (2 records extracted)" in proc.stdout
     assert kg("-q", "build", str(grown), "--out", str(scratch), "--no-html").returncode == 0
     assert files(updated) == files(scratch)
-    assert sorted(files(updated)) == [".kg-build.json", "extractions.jsonl", "graph.graphml", "graph.json"]
+    assert sorted(files(updated)) == [".kg-build.json", ".kg-patterns.json", "extractions.jsonl", "graph.graphml",
+                                      "graph.json"]
     lines = [json.loads(x) for x in (updated / "extractions.jsonl").read_text().splitlines()]
     upvotes = {x["paper"]["title"]: x["paper"].get("extra", {}).get("upvotes") for x in lines}
     assert [upvotes[p["title"]] for p in (*PAPERS, NEW)] == [3, None, 7]  # the reused one has its new metadata
@@ -172,6 +173,25 @@ def test_update_equals_scratch(earlier_papers, tmp_path: Path, change, workers: 
     assert proc.returncode == 0, proc.stderr
     assert kg("-q", "build", str(grown), "--out", str(scratch), "--no-html").returncode == 0
     assert files(updated) == files(scratch)
+
+
+@pytest.mark.parametrize("damage", ["{not json", None], ids=["corrupt", "missing"])
+def test_damaged_pattern_cache_changes_nothing(earlier_papers, tmp_path: Path, damage: str | None) -> None:
+    """The phrase-pattern cache only saves time: damaged or missing, it is remade and the outputs are the same."""
+    inputs, built = earlier_papers
+    grown, updated, scratch = tmp_path / "in", tmp_path / "updated", tmp_path / "scratch"
+    shutil.copytree(inputs, grown)
+    shutil.copytree(built, updated)
+    if damage is None:
+        (updated / ".kg-patterns.json").unlink()
+    else:
+        (updated / ".kg-patterns.json").write_text(damage, encoding="utf-8")
+    _alias(grown)
+    proc = kg("build", str(grown), "--update", str(updated), "--no-html")
+    assert proc.returncode == 0, proc.stderr
+    assert kg("-q", "build", str(grown), "--out", str(scratch), "--no-html").returncode == 0
+    assert files(updated) == files(scratch)
+    assert (updated / ".kg-patterns.json").read_bytes() == (built / ".kg-patterns.json").read_bytes()
 
 
 def test_new_alias_joins_the_old_papers_entity(earlier_papers, tmp_path: Path) -> None:
@@ -278,3 +298,20 @@ def test_sentences_match_a_scan() -> None:
             start = rng.randint(0, len(text))
             end = rng.randint(start, len(text))
             assert sentences.around(start, end) == _scan(text, start, end), (text, start, end)
+
+
+def test_store_reads_acronyms_of_any_line(tmp_path: Path) -> None:
+    """Resolution reads only the acronyms of each line; a line in another key order is parsed whole."""
+    from kg.pipeline.store import ExtractionStore, ExtractionWriter
+
+    path = tmp_path / "x.jsonl"
+    ex = Extraction({"id": "p1", "title": "T", "abstract": "A"}, acronyms={"MCTS": "Monte Carlo Tree Search"})
+    other = json.dumps({"paper": {"id": "p2", "title": "U", "abstract": "B"}, "acronyms": {"LM": "language model"},
+                        "mentions": [], "relations": []}) + "\n"
+    with open(path, "wb") as fh:
+        writer = ExtractionWriter(fh)
+        refs = [writer.write(ex), writer.write_line({"id": "p2"}, other.encode())]
+    store = ExtractionStore(path, {"p1": refs[:1], "p2": refs[1:]})
+    assert list(store.acronyms()) == [{"MCTS": "Monte Carlo Tree Search"}, {"LM": "language model"}]
+    assert [a for exs in store.values() for x in exs for a in [x.acronyms]] == list(store.acronyms())
+    store.close()

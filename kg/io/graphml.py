@@ -100,34 +100,59 @@ def _lines(G: nx.MultiDiGraph) -> Iterator[str]:
         return
     yield '  <graph edgedefault="directed">\n'
     adj = G._adj
+    element = _ElementWriter(keys)
     for n in nodes:
-        yield from _data_element("node", [("id", str(n))], G._node[n], keys, "node")
+        yield element("node", f' id="{_escape_attrib(str(n))}"', G._node[n], "node")
     for u, v, k in edges:
-        yield from _data_element("edge", [("source", str(u)), ("target", str(v)), ("id", str(k))], adj[u][v][k], keys, "edge")
+        head = f' source="{_escape_attrib(str(u))}" target="{_escape_attrib(str(v))}" id="{_escape_attrib(str(k))}"'
+        yield element("edge", head, adj[u][v][k], "edge")
     yield "  </graph>\n</graphml>\n"
 
 
-def _data_element(tag: str, head: list[tuple[str, str]], attrs: dict, keys: dict, scope: str) -> Iterator[str]:
-    """One pretty-printed ``<node>``/``<edge>`` with its ``<data>`` children, as ElementTree writes it."""
-    opening = "    <" + tag + "".join(f' {k}="{_escape_attrib(v)}"' for k, v in head)
-    parts = [opening + ">\n"]
-    for name, value in attrs.items():
-        if value is None:
-            continue
+class _ElementWriter:
+    """Writes one pretty-printed ``<node>``/``<edge>`` with its ``<data>`` children, as ElementTree writes it.
+
+    The ``<data key="dN">`` opening of each (scope, attribute name, value type) is made once and looked up.
+    """
+
+    def __init__(self, keys: dict[tuple[str, str, str], str]) -> None:
+        self._keys = keys
+        self._openings: dict[tuple[str, object, type], str] = {}
+
+    def _opening(self, scope: str, name: object, value: Any) -> tuple[str, bool]:
+        """The ``<data key="dN">`` text for this attribute and whether its value is JSON-encoded."""
         kind = _XML_TYPES.get(type(value))
+        encoded = kind is None and isinstance(value, (list, dict, tuple))
         if kind is None:
-            if isinstance(value, (list, dict, tuple)):
-                value, kind = _JSON.encode(value), "string"
+            kind = "string" if encoded else _xml_type(value, name)
+        opening = f'      <data key="{self._keys[(str(name), kind, scope)]}"'
+        if not encoded:                      # a container is encoded each time (see ``__call__``)
+            self._openings[(scope, name, type(value))] = opening
+        return opening, encoded
+
+    def __call__(self, tag: str, head: str, attrs: dict, scope: str) -> str:
+        opening = "    <" + tag + head
+        parts = [opening + ">\n"]
+        openings = self._openings
+        for name, value in attrs.items():
+            if value is None:
+                continue
+            data = openings.get((scope, name, type(value)))
+            if data is None:
+                data, encoded = self._opening(scope, name, value)
+                if encoded:
+                    value = _JSON.encode(value)
+            text = value if type(value) is str else str(value)
+            if not text:
+                parts.append(data + " />\n")
+            elif "&" in text or "<" in text or ">" in text:
+                parts.append(data + ">" + _escape_cdata(text) + "</data>\n")
             else:
-                kind = _xml_type(value, name)
-        key = keys[(str(name), kind, scope)]
-        text = str(value)
-        parts.append(f'      <data key="{key}">{_escape_cdata(text)}</data>\n' if text else f'      <data key="{key}" />\n')
-    if len(parts) == 1:
-        yield opening + " />\n"
-        return
-    parts.append(f"    </{tag}>\n")
-    yield "".join(parts)
+                parts.append(data + ">" + text + "</data>\n")
+        if len(parts) == 1:
+            return opening + " />\n"
+        parts.append("    </" + tag + ">\n")
+        return "".join(parts)
 
 
 def write_graphml_stream(G: nx.MultiDiGraph, fh: IO[str]) -> None:

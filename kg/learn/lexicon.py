@@ -13,7 +13,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -21,6 +21,7 @@ from spacy.tokens import Doc
 
 from kg.normalize import fold
 from kg.gazetteer_data import surface_is_case_sensitive
+from kg.nlp.patterns import PhrasePatterns
 from kg.nlp.provenance import Provenance, provenance_span
 
 LEXICON_SOURCE = "lexicon"
@@ -72,6 +73,7 @@ class Lexicon:
             for surface in entry.surfaces:
                 self.by_form.setdefault(fold(surface), key)
         self._matchers: dict[int, tuple[PhraseMatcher, PhraseMatcher]] = {}
+        self._states: dict[int, dict] = {}    # vocab id -> what the matchers were built from
         self._phrases = None                 # kg.learn.phrases.PhraseVocabulary, built on first use
 
     @classmethod
@@ -118,10 +120,19 @@ class Lexicon:
         cached = self._matchers.get(id(nlp.vocab))
         if cached is not None:
             return cached
+        self.load_matcher_state(nlp, self.matcher_state(nlp))
+        return self._matchers[id(nlp.vocab)]
+
+    def matcher_state(self, nlp: Language, make_pattern: Callable[[str], Doc] | None = None) -> dict:
+        """The token hashes of every surface for ``nlp``'s tokenizer, JSON-able (cached by ``kg.nlp.pattern_cache``;
+        ``make_pattern``: a ``kg.nlp.components.pattern_tokenizer`` to share)."""
+        cached = self._states.get(id(nlp.vocab))
+        if cached is not None:
+            return cached
         from kg.nlp.components import pattern_tokenizer
 
-        make = pattern_tokenizer(nlp)
-        exact, lower = PhraseMatcher(nlp.vocab, attr="ORTH"), PhraseMatcher(nlp.vocab, attr="LOWER")
+        make = make_pattern or pattern_tokenizer(nlp)
+        exact, lower = PhrasePatterns("ORTH"), PhrasePatterns("LOWER")
         for key, entry in sorted(self.entries.items()):
             ex = [make(s) for s in entry.surfaces if surface_is_case_sensitive(s)]
             lo = [make(s) for s in entry.surfaces if not surface_is_case_sensitive(s)]
@@ -129,8 +140,15 @@ class Lexicon:
                 exact.add(key, ex)
             if lo:
                 lower.add(key, lo)
-        self._matchers[id(nlp.vocab)] = (exact, lower)
-        return exact, lower
+        return {"exact": exact.to_json(), "lower": lower.to_json()}
+
+    def load_matcher_state(self, nlp: Language, state: dict) -> None:
+        """Build the matchers for ``nlp`` from a ``matcher_state``; ``ValueError`` when malformed."""
+        exact, lower = PhrasePatterns.from_json(state["exact"]), PhrasePatterns.from_json(state["lower"])
+        if not all(key in self.entries for p in (exact, lower) for key, _ in p.rules):
+            raise ValueError("lexicon patterns of other entries")
+        self._matchers[id(nlp.vocab)] = (exact.matcher(nlp.vocab), lower.matcher(nlp.vocab))
+        self._states[id(nlp.vocab)] = state
 
     def matches(self, doc: Doc, nlp: Language) -> list[tuple[str, int, int]]:
         """(entry key, start, end) of every lexicon form in ``doc``."""

@@ -20,6 +20,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 
 from kg.nlp.candidates import STRONG, find_acronyms, find_headed_phrases, find_name_tokens
+from kg.nlp.patterns import PhrasePatterns
 from kg.nlp.provenance import Provenance, provenance_span
 from kg.nlp.rules import load_cues, load_typing, load_words
 
@@ -106,7 +107,8 @@ class GazetteerMatcher:
 
     Short or acronym-like forms ("MATH", "SAM") match only with their exact case; long, distinctive
     forms match whatever the case (policy: ``kg.gazetteer_data.surface_is_case_sensitive``).
-    The entries are loaded at ``initialize`` (or lazily on first call) from ``ontology/gazetteers``.
+    The entries are loaded at ``initialize`` (or lazily on first call) from ``ontology/gazetteers``, or the
+    matchers are rebuilt from the token hashes of an earlier ``state()`` (``kg.nlp.pattern_cache``).
     """
 
     def __init__(self, nlp: Language, name: str, ontology: str | None = None) -> None:
@@ -119,16 +121,20 @@ class GazetteerMatcher:
         self.single_folded: dict[str, str] = {}
         self.compound_suffixes: frozenset[str] = frozenset()   # "X-based", "X-guided": ``typing.json``
         self.ready = False
+        self._state: dict | None = None
 
-    def initialize(self, get_examples: Callable[[], Iterable] | None = None, *, nlp: Language | None = None) -> None:
+    def initialize(self, get_examples: Callable[[], Iterable] | None = None, *, nlp: Language | None = None,
+                   make_pattern: Callable[[str], Doc] | None = None) -> None:
+        """Load the gazetteer and build the matchers (``make_pattern``: a ``pattern_tokenizer`` to share)."""
         from kg.gazetteer_data import load_gazetteer, surface_is_case_sensitive
 
         entries = load_gazetteer(self.ontology)
-        self.compound_suffixes = load_typing().compound_suffixes
         no_plural = load_words().plural_exempt_endings
-        make_pattern = pattern_tokenizer(self.nlp)
+        make_pattern = make_pattern or pattern_tokenizer(self.nlp)
         exact: dict[str, list[Doc]] = {}
         folded: dict[str, list[Doc]] = {}
+        single_exact: dict[str, str] = {}
+        single_folded: dict[str, str] = {}
         for entry in entries:
             key = f"{entry.label}\t{entry.name}\t{entry.source}"
             for surface in plural_variants((entry.name, *entry.aliases), no_plural):
@@ -137,13 +143,36 @@ class GazetteerMatcher:
                 target.setdefault(key, []).append(make_pattern(surface))
                 if " " not in surface and "-" not in surface:
                     if sensitive:
-                        self.single_exact.setdefault(surface, key)
+                        single_exact.setdefault(surface, key)
                     else:
-                        self.single_folded.setdefault(surface.lower(), key)
+                        single_folded.setdefault(surface.lower(), key)
+        exact_patterns, folded_patterns = PhrasePatterns("ORTH"), PhrasePatterns("LOWER")
         for key, docs in exact.items():
-            self.exact.add(key, docs)
+            exact_patterns.add(key, docs)
         for key, docs in folded.items():
-            self.folded.add(key, docs)
+            folded_patterns.add(key, docs)
+        self.load_state({"exact": exact_patterns.to_json(), "folded": folded_patterns.to_json(),
+                         "single_exact": single_exact, "single_folded": single_folded})
+
+    def state(self) -> dict:
+        """What ``initialize`` computed, JSON-able, for ``load_state`` in another process (``kg.nlp.pattern_cache``)."""
+        if not self.ready:
+            self.initialize()
+        return self._state
+
+    def load_state(self, state: dict) -> None:
+        """Build the matchers from a ``state()`` instead of the gazetteer files; ``ValueError`` when malformed."""
+        exact, folded = PhrasePatterns.from_json(state["exact"]), PhrasePatterns.from_json(state["folded"])
+        singles = state["single_exact"], state["single_folded"]
+        if not all(isinstance(d, dict) for d in singles):
+            raise ValueError("bad gazetteer state: one-word surfaces")
+        keys = [key for p in (exact, folded) for key, _ in p.rules] + [k for d in singles for k in d.values()]
+        if not all(isinstance(k, str) and k.count("\t") == 2 for k in keys):
+            raise ValueError("bad gazetteer state: match keys")
+        self.exact, self.folded = exact.matcher(self.nlp.vocab), folded.matcher(self.nlp.vocab)
+        self.single_exact, self.single_folded = dict(singles[0]), dict(singles[1])
+        self.compound_suffixes = load_typing().compound_suffixes
+        self._state = state
         self.ready = True
 
     def __call__(self, doc: Doc) -> Doc:
@@ -215,11 +244,23 @@ def make_candidates(nlp: Language, name: str) -> Callable[[Doc], Doc]:
 # --- cue phrases -------------------------------------------------------------------------------------------
 
 class CueMatcher:
-    """Find linking cue phrases (``ontology/cues.json``) with one case-insensitive PhraseMatcher."""
+    """Find linking cue phrases (``ontology/cues.json``) with one case-insensitive PhraseMatcher.
+
+    The patterns are made on the first call (or ``initialize``), or taken from a cached ``state``
+    (``kg.nlp.pattern_cache``), so building the pipeline does not tokenise them.
+    """
 
     def __init__(self, nlp: Language, name: str) -> None:
-        make_pattern = pattern_tokenizer(nlp)
+        self.vocab = nlp.vocab
+        self._nlp = nlp
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.ready = False
+        self._state: dict | None = None
+
+    def initialize(self, get_examples: Callable[[], Iterable] | None = None, *, nlp: Language | None = None,
+                   make_pattern: Callable[[str], Doc] | None = None) -> None:
+        """Tokenise the cue phrases into the matcher (``make_pattern``: a ``pattern_tokenizer`` to share)."""
+        make_pattern = make_pattern or pattern_tokenizer(self._nlp)
         cues = load_cues()
         groups: dict[str, list[str]] = {rule.id: list(rule.phrases) for rule in cues.rules}
         groups["block.negation"] = list(cues.negation)
@@ -227,11 +268,26 @@ class CueMatcher:
         groups["own.subject"] = list(cues.own_subject)
         groups["introduce"] = list(cues.introduce_cues)
         groups["background"] = list(cues.background_markers)
+        patterns = PhrasePatterns("LOWER")
         for rule_id, phrases in groups.items():
-            self.matcher.add(rule_id, [make_pattern(p) for p in phrases])
-        self.vocab = nlp.vocab
+            patterns.add(rule_id, [make_pattern(p) for p in phrases])
+        self.load_state({"patterns": patterns.to_json()})
+
+    def state(self) -> dict:
+        """What ``initialize`` computed, JSON-able (see ``GazetteerMatcher.state``)."""
+        if not self.ready:
+            self.initialize()
+        return self._state
+
+    def load_state(self, state: dict) -> None:
+        """Build the matcher from a ``state()``; ``ValueError`` when malformed."""
+        self.matcher = PhrasePatterns.from_json(state["patterns"]).matcher(self.vocab)
+        self._state = state
+        self.ready = True
 
     def __call__(self, doc: Doc) -> Doc:
+        if not self.ready:
+            self.initialize()
         spans = [Span(doc, s, e, label=self.vocab.strings[m]) for m, s, e in self.matcher(doc)]
         doc.spans["kg_cues"] = sorted(spans, key=lambda s: (s.start, -s.end, s.label_))
         return doc

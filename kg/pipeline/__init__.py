@@ -189,7 +189,9 @@ def run_build(inputs: list[str], out_dir: Path, *, fmt: str | None = None, worke
     stats = ReadStats(reporter=reporter or Reporter())
     writers = core_writers() if writers is None else writers
     outputs = (*BUILD_OUTPUTS, *(name for name in writers if name not in BUILD_OUTPUTS))
-    prepare_output_dir(out_dir, outputs)
+    from kg.nlp.pattern_cache import CACHE_NAME
+
+    prepare_output_dir(out_dir, (*outputs, CACHE_NAME))
     written: list[Path] = [out_dir / "extractions.jsonl"]
     stages = Stages(("load", "extract", "resolve", "graph", "write"), enabled=progress)
     try:
@@ -215,6 +217,7 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
                  progress: bool,
                  neo4j_csv: bool, strict: bool, rules_only: bool = False, update: bool = False) -> list[Path]:
     """The steps of ``run_build``; returns the files written (already moved into place)."""
+    from kg.nlp.pattern_cache import CACHE_NAME as PATTERN_CACHE
     from kg.pipeline.extract import LazyPipeline, extract_records
     from kg.pipeline.graph import build_graph
     from kg.pipeline.resolve import resolve
@@ -227,7 +230,7 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
     if reuse is not None and reuse.note:
         log.warning("%s", reuse.note)
     stages.start("load")
-    nlp = LazyPipeline(spacy_model)
+    nlp = LazyPipeline(spacy_model, cache=out_dir / PATTERN_CACHE, rules_only=rules_only)
     if reuse is None or workers > 1:
         nlp.get()                    # a full build always needs it; an update only when a record is new
     stages.done()

@@ -21,6 +21,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import chain, islice
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.records import BadRecord, Extraction, PaperRecord
@@ -37,20 +38,40 @@ Item = PaperRecord | Extraction | Any      # any non-record item passes through 
 
 
 class LazyPipeline:
-    """The spaCy pipeline for ``spacy_model``, built and initialised on the first ``get`` (``seconds`` it took)."""
+    """The spaCy pipeline for ``spacy_model``, built and initialised on the first ``get`` (``seconds`` it took).
 
-    def __init__(self, spacy_model: str | None = None) -> None:
+    Its phrase matchers (gazetteer, cue phrases and, unless ``rules_only``, the learned lexicon) are made
+    ready by ``kg.nlp.pattern_cache``: from ``cache`` (a file, normally ``DIR/.kg-patterns.json`` of the build)
+    when it holds them for these rules, else remade and stored there.
+    """
+
+    def __init__(self, spacy_model: str | None = None, cache: Path | None = None, rules_only: bool = False) -> None:
         self.spacy_model = spacy_model
+        self.cache = cache
+        self.rules_only = rules_only
         self.seconds = 0.0
+        self.from_cache = False
         self._nlp: Language | None = None
 
     def get(self) -> Language:
         if self._nlp is None:
             t0 = time.perf_counter()
+            from kg.nlp.pattern_cache import prepare_patterns
             from kg.nlp.pipeline import build_nlp
 
-            self._nlp = build_nlp(self.spacy_model)
-            self._nlp.get_pipe("kg_gazetteer").initialize()
+            nlp = build_nlp(self.spacy_model)
+            lexicon = None
+            if not self.rules_only:
+                from kg.learn.decide import shipped_bundle
+
+                lexicon = shipped_bundle().lexicon
+            rules = ""
+            if self.cache is not None:
+                from kg.pipeline.reuse import fingerprint
+
+                rules = fingerprint(self.spacy_model)
+            self.from_cache = prepare_patterns(nlp, lexicon, self.cache, rules)
+            self._nlp = nlp
             self.seconds = time.perf_counter() - t0
         return self._nlp
 
@@ -137,7 +158,7 @@ def worker_nlp(spacy_model: str | None = None) -> Language:
     """This process's extraction pipeline for ``spacy_model`` (built and initialised once per process)."""
     nlp = _NLP.get(spacy_model)
     if nlp is None:
-        nlp = _NLP[spacy_model] = LazyPipeline(spacy_model).get()
+        nlp = _NLP[spacy_model] = LazyPipeline(spacy_model, rules_only=True).get()   # the lexicon: on first use
     return nlp
 
 
@@ -171,9 +192,10 @@ def _extract_pooled(records: Iterable[Item], nlp: Language | LazyPipeline, n_pro
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods:
         nlp = _pipeline(nlp)
-        gazetteer = nlp.get_pipe("kg_gazetteer")
-        if not gazetteer.ready:
-            gazetteer.initialize()
+        for name in ("kg_gazetteer", "kg_cues"):
+            component = nlp.get_pipe(name)
+            if not component.ready:
+                component.initialize()
         _NLP[spacy_model] = nlp          # forked workers inherit the initialised pipeline
         context = multiprocessing.get_context("fork")
     else:                                # pragma: no cover - platforms without fork build it per worker

@@ -83,10 +83,12 @@ def _add_edge(G: nx.MultiDiGraph, source: str, target: str, etype: str, paper: s
     key = f"{etype}|{paper}"
     if G.has_edge(source, target, key):
         return
-    G.add_edge(source, target, key=key, type=etype, paper=paper, evidence=evidence, rule=rule,
-               confidence=round(float(confidence), 3))
-    if rules:
-        G.edges[source, target, key]["rules"] = list(rules)
+    if rules:                            # ``rules`` last: GraphML numbers its keys in order of first use
+        G.add_edge(source, target, key=key, type=etype, paper=paper, evidence=evidence, rule=rule,
+                   confidence=round(float(confidence), 3), rules=list(rules))
+    else:
+        G.add_edge(source, target, key=key, type=etype, paper=paper, evidence=evidence, rule=rule,
+                   confidence=round(float(confidence), 3))
 
 
 def build_graph(res: Resolution) -> nx.MultiDiGraph:

@@ -113,10 +113,15 @@ def distinct(extractions: list[Extraction]) -> list[Extraction]:
 
 
 def _acronym_expansions(extractions: Mapping[str, list[Extraction]]) -> dict[str, str]:
-    """Acronym fold key -> long-form fold key, for acronyms every defining paper expands the same way."""
+    """Acronym fold key -> long-form fold key, for acronyms every defining paper expands the same way.
+
+    An ``ExtractionStore`` reads just the acronyms of its lines (``acronyms()``) instead of whole extractions.
+    """
+    acronym_maps = extractions.acronyms() if hasattr(extractions, "acronyms") else (
+        ex.acronyms for exs in extractions.values() for ex in exs)
     seen: dict[str, set[str]] = defaultdict(set)
-    for exs in extractions.values():
-        for short, long_form in (item for ex in exs for item in ex.acronyms.items()):
+    for acronyms in acronym_maps:
+        for short, long_form in acronyms.items():
             seen[fold(short)].add(fold(long_form))
     return {short: next(iter(longs)) for short, longs in seen.items() if len(longs) == 1}
 

@@ -102,6 +102,29 @@ def write_build_state(out_dir: Path, spacy_model: str | None, rules_only: bool =
 
 #: How an extraction line encodes its ``paper`` (``kg.io.extractions``: sorted keys, unicode kept).
 _PAPER_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+_DECODER = json.JSONDecoder()
+_PAPER_SLOT = ', "paper": {'
+
+
+def _paper_of(line: bytes) -> dict[str, Any]:
+    r"""The ``paper`` object of an extractions.jsonl line, parsing only that object when it can.
+
+    A line's keys are sorted and neither mentions nor relations have a ``paper`` key, and a quote inside a JSON
+    string is always escaped, so the first ``, "paper": {`` starts the paper unless an acronym is literally
+    "paper" (then that value, a string, is found and the whole line is parsed instead).
+
+    >>> _paper_of(b'{"acronyms": {}, "mentions": [{"text": "x, \\"paper\\": {"}], "paper": {"id": "p"}}')
+    {'id': 'p'}
+    >>> _paper_of(b'{"acronyms": {"a": "b", "paper": "c"}, "paper": {"id": "q"}}')
+    {'id': 'q'}
+    """
+    text = line.decode("utf-8")
+    at = text.find(_PAPER_SLOT)
+    if at >= 0:
+        paper, _ = _DECODER.raw_decode(text, at + len(_PAPER_SLOT) - 1)
+        if isinstance(paper, dict):
+            return paper
+    return json.loads(text)["paper"]
 
 
 @dataclass
@@ -145,7 +168,7 @@ class Reuse:
         with open(extractions, "rb") as fh:
             for line in fh:
                 try:
-                    paper = json.loads(line)["paper"]
+                    paper = _paper_of(line)
                     key = content_hash(paper["title"], paper["abstract"])
                 except (ValueError, KeyError, TypeError):
                     key = None  # an unreadable line is simply not reused

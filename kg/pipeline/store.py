@@ -18,6 +18,9 @@ from typing import IO, Any
 
 from kg.records import Extraction
 
+_DECODER = json.JSONDecoder()
+_ACRONYMS = '{"acronyms": '
+
 
 @dataclass
 class PaperRef:
@@ -35,6 +38,9 @@ class ExtractionWriter:
     --------
     >>> import tempfile, os
     >>> from kg.records import Extraction
+
+_DECODER = json.JSONDecoder()
+_ACRONYMS = '{"acronyms": '
     >>> path = os.path.join(tempfile.mkdtemp(), "x.jsonl")
     >>> with open(path, "wb") as fh:
     ...     w = ExtractionWriter(fh)
@@ -79,6 +85,26 @@ class ExtractionStore(Mapping):
             self._fh.seek(ref.offset)
             out.append(Extraction.from_dict(json.loads(self._fh.read(ref.length))))
         return out
+
+    def acronyms(self) -> Iterator[dict[str, str]]:
+        """The ``acronyms`` of every extraction, paper by paper in the mapping's order, each record's in turn.
+
+        Resolution needs the acronyms of all papers before it reads any paper's mentions; a line written by
+        ``extraction_line`` starts with its sorted first key, ``{"acronyms": {...}``, so only that object is
+        parsed (any other line is parsed whole).
+        """
+        if self._fh is None:
+            self._fh = open(self._path, "rb")
+        decode = _DECODER.raw_decode
+        for refs in self._refs.values():
+            for ref in refs:
+                self._fh.seek(ref.offset)
+                line = self._fh.read(ref.length).decode("utf-8")
+                if line.startswith(_ACRONYMS):
+                    acronyms, _ = decode(line, len(_ACRONYMS))
+                else:
+                    acronyms = json.loads(line).get("acronyms", {})
+                yield dict(acronyms)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._refs)
