@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from kg.extraction.doccache import cue_list, sentence_start_of, sentences_with
+from kg.extraction.doccache import cue_list, doc_string, sentence_start_of, sentence_text, sentences_with
 from kg.extraction.introduced import Introduced, introduced_names, macro_tokens
 from kg.extraction.linking import Link, is_own, link_sentence
 from kg.extraction.mentions import DocMention, select_mentions
@@ -46,7 +46,7 @@ def title_head_links(doc: Doc, sent, mentions: list[DocMention], own_keys: set[s
     for m in mentions:
         if start < m.start and m.end <= end and not m.weak and m.key not in own_keys and m.label == "Technique" \
                 and doc[m.start - 1].text.lower() not in cues.title_head_determiners:
-            links.append(Link("EXTENDS", m, sent.text.strip(), TITLE_HEAD_RULE, TITLE_HEAD_CONFIDENCE))
+            links.append(Link("EXTENDS", m, sentence_text(doc, sent), TITLE_HEAD_RULE, TITLE_HEAD_CONFIDENCE))
     return links
 
 
@@ -68,7 +68,7 @@ def kind_of_links(doc: Doc, sent, mentions: list[DocMention], own_keys: set[str]
             continue
         before = [t.text.lower() for t in doc[max(sent.start, m.start - 2):m.start]]
         if any(w in load_words().indefinite_articles for w in before):
-            links.append(Link("EXTENDS", m, sent.text.strip(), KIND_OF_RULE, KIND_OF_CONFIDENCE))
+            links.append(Link("EXTENDS", m, sentence_text(doc, sent), KIND_OF_RULE, KIND_OF_CONFIDENCE))
     return links
 
 
@@ -86,7 +86,7 @@ def _attach_introduced(doc: Doc, mentions: list[DocMention], intros: list[Introd
     taken = {i for m in mentions for i in range(m.start, m.end)}
     for intro in intros:
         for surface in sorted({intro.canonical, *intro.aliases}, key=len, reverse=True):
-            for match in re.finditer(r"(?<![\w-])" + re.escape(surface) + r"(?![\w-])", doc.text):
+            for match in re.finditer(r"(?<![\w-])" + re.escape(surface) + r"(?![\w-])", doc_string(doc)):
                 span = doc.char_span(match.start(), match.end())
                 if span is None or any(i in taken for i in range(span.start, span.end)):
                     continue
@@ -160,7 +160,7 @@ def sentence_links(doc: Doc, mentions: list[DocMention], own_keys: set[str], tit
             linked.update(id(link.mention) for link in head)
             for m in sent_mentions:
                 if not m.weak and id(m) not in linked and m.key not in own_keys and m.rule.startswith(("gazetteer", "acronym")):
-                    found.append(Link("USES", m, sent.text.strip(), TITLE_RULE, TITLE_CONFIDENCE))
+                    found.append(Link("USES", m, sentence_text(doc, sent), TITLE_RULE, TITLE_CONFIDENCE))
                     linked.add(id(m))
         own = is_title or sent.start in own_sents or any(m.key in own_keys for m in sent_mentions)
         if own:
@@ -170,7 +170,7 @@ def sentence_links(doc: Doc, mentions: list[DocMention], own_keys: set[str], tit
                 if not m.weak and id(m) not in linked and m.start not in claimed and not is_own(m, own_keys, ""):
                     rule, conf = ((FALLBACK_DATASET_RULE, FALLBACK_DATASET_CONFIDENCE) if m.label == "Dataset"
                                   else (FALLBACK_ENTITY_RULE, FALLBACK_ENTITY_CONFIDENCE))
-                    found.append(Link("USES", m, sent.text.strip(), rule, conf))
+                    found.append(Link("USES", m, sentence_text(doc, sent), rule, conf))
         links.extend(found)
     return links
 

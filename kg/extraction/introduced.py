@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from kg.extraction.doccache import cue_list, sentences_with, token_texts
+from kg.extraction.doccache import cue_list, doc_string, sentence_text, sentences_with, token_texts
 from kg.extraction.mentions import DocMention
 from kg.normalize import clean_surface, fold
 from kg.nlp.candidates import (guess_name_label, is_acronym_like, long_form_in, title_prefix_name, token_has_inner_caps,
@@ -132,18 +132,18 @@ def from_cues(doc: Doc, mentions: list[DocMention], typing: Typing) -> list[Intr
                 if m.rule.startswith("gazetteer") or (m.weak and not (fresh_name or fresh_phrase)):
                     continue   # a known or generic entity is used, not introduced
                 label = _label_near(doc, m, cue.end, sent.end, typing) or m.label
-                found.append(Introduced(m.canonical, label, sent.text.strip(), "introduce.cue", (m.text,) if m.text != m.canonical else ()))
+                found.append(Introduced(m.canonical, label, sentence_text(doc, sent), "introduce.cue", (m.text,) if m.text != m.canonical else ()))
                 break
             bare = _bare_name_after_cue(doc, i, cue.end, sent.end, words.name_joiners)
             if bare is not None:
                 end = bare
                 label = _label_near(doc, None, cue.end, sent.end, typing, at=(i, end)) or guess_name_label(doc[i:end].text, typing) or "Technique"
-                found.append(Introduced(clean_surface(doc[i:end].text), label, sent.text.strip(), "introduce.cue"))
+                found.append(Introduced(clean_surface(doc[i:end].text), label, sentence_text(doc, sent), "introduce.cue"))
                 break
             if token_is_name_like(tok, typing) and tok.text[:1].isupper():
                 end = i + 1
                 label = _label_near(doc, None, cue.end, sent.end, typing, at=(i, end)) or guess_name_label(tok.text, typing) or "Technique"
-                found.append(Introduced(clean_surface(tok.text), label, sent.text.strip(), "introduce.cue"))
+                found.append(Introduced(clean_surface(tok.text), label, sentence_text(doc, sent), "introduce.cue"))
                 break
     return found
 
@@ -174,7 +174,7 @@ def from_novel(doc: Doc, mentions: list[DocMention]) -> list[Introduced]:
             continue
         sent = doc[m.start].sent
         if sent.start in own_sents or m.weak:
-            found.append(Introduced(m.canonical, m.label, sent.text.strip(), "introduce.novel"))
+            found.append(Introduced(m.canonical, m.label, sentence_text(doc, sent), "introduce.novel"))
     return found
 
 
@@ -198,7 +198,7 @@ def from_appositions(doc: Doc, mentions: list[DocMention], typing: Typing) -> li
             continue
         label = head_label(description, typing)
         if label is not None:
-            found.append(Introduced(m.canonical, label, sent.text.strip(), "introduce.appositive"))
+            found.append(Introduced(m.canonical, label, sentence_text(doc, sent), "introduce.appositive"))
     return found
 
 
@@ -231,6 +231,6 @@ def introduced_names(doc: Doc, title: str, mentions: list[DocMention], acronyms:
 
 def macro_tokens(doc: Doc) -> list[int]:
     """Token indexes of custom LaTeX macros (``\\sysname``) that stand for the paper's own system."""
-    if "\\" not in doc.text:
+    if "\\" not in doc_string(doc):
         return []
     return [i for i, text in enumerate(token_texts(doc)) if _MACRO.match(text)]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
+from kg.extraction.doccache import sentence_text
 from kg.extraction.mentions import DocMention
 from kg.nlp.rules import Cues
 
@@ -112,7 +113,7 @@ def link_sentence(doc: Doc, sent: Span, mentions: list[DocMention], cue_spans: l
             relation, rule_id = rule.relation, rule.id
             if relation == "EXTENDS" and m.end < len(doc) and doc[m.end].text in cues.possessive_markers:
                 relation, rule_id = "USES", rule.id + ".possessive"     # "improves X's accuracy" uses X
-            links.append(Link(relation, m, sent.text.strip(), rule_id, rule.confidence))
+            links.append(Link(relation, m, sentence_text(doc, sent), rule_id, rule.confidence))
     return links
 
 

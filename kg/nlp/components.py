@@ -19,6 +19,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 
+from kg.extraction.doccache import doc_string, token_texts
 from kg.nlp.candidates import STRONG, find_acronyms, find_headed_phrases, find_name_tokens
 from kg.nlp.provenance import Provenance, provenance_span
 from kg.nlp.rules import load_cues, load_typing, load_words
@@ -165,11 +166,9 @@ class GazetteerMatcher:
         The span is the whole token; its ``kg_prefix`` extension carries the prefix so the mention's text is just the name.
         """
         spans = []
-        if "-" not in doc.text:
+        if "-" not in doc_string(doc):
             return spans
-        strings = doc.vocab.strings
-        for i, orth in enumerate(doc.to_array("ORTH").tolist()):     # no ``Token`` object per token
-            text = strings[orth]
+        for i, text in enumerate(token_texts(doc)):     # no ``Token`` object per token
             if "-" not in text:
                 continue
             prefix, _, suffix = text.rpartition("-")
@@ -198,7 +197,7 @@ def make_candidates(nlp: Language, name: str) -> Callable[[Doc], Doc]:
 
     def candidates(doc: Doc) -> Doc:
         spans = []
-        words = [t.text for t in doc]          # one pass over the Doc's tokens, shared by both finders
+        words = token_texts(doc)              # built once from the token arrays, shared by both finders
         for cand in [*find_name_tokens(doc, typing, words), *find_headed_phrases(doc, typing, words)]:
             prov = Provenance(cand.rule, strong=cand.strength == STRONG)
             spans.append(provenance_span(doc, cand.start, cand.end, prov, label=cand.label or "", kb_id=cand.canonical))
