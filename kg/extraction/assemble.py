@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from kg.extraction.doccache import cue_list, doc_string, sentence_start_of, sentence_text, sentences_with
+from kg.extraction.doccache import (cue_list, doc_string, sentence_start_of, sentence_text, sentences_with, span_string,
+                                    token_bounds, token_texts)
 from kg.extraction.introduced import Introduced, introduced_names, macro_tokens
 from kg.extraction.linking import Link, is_own, link_sentence
 from kg.extraction.mentions import DocMention, select_mentions
@@ -37,15 +38,16 @@ def doc_text(title: str, abstract: str) -> str:
 def title_head_links(doc: Doc, sent, mentions: list[DocMention], own_keys: set[str], cues: Cues) -> list[Link]:
     """"Efficient Dataset Distillation through ...", "Scaling Model Merging with ...": a technique modified at the
     head of the title (before the first preposition) is what the paper extends ("Pruning Llama-2-7B" uses a model)."""
+    texts = token_texts(doc)                   # no ``Token`` per look-up
     start = sent.start
-    colon = next((t.i for t in sent if t.text == ":"), None)
+    colon = next((i for i in range(sent.start, sent.end) if texts[i] == ":"), None)
     if colon is not None:
         start = colon + 1
-    end = next((t.i for t in doc[start:sent.end] if t.text.lower() in cues.title_boundaries), sent.end)
+    end = next((i for i in range(start, sent.end) if texts[i].lower() in cues.title_boundaries), sent.end)
     links = []
     for m in mentions:
         if start < m.start and m.end <= end and not m.weak and m.key not in own_keys and m.label == "Technique" \
-                and doc[m.start - 1].text.lower() not in cues.title_head_determiners:
+                and texts[m.start - 1].lower() not in cues.title_head_determiners:
             links.append(Link("EXTENDS", m, sentence_text(doc, sent), TITLE_HEAD_RULE, TITLE_HEAD_CONFIDENCE))
     return links
 
@@ -64,9 +66,10 @@ def kind_of_links(doc: Doc, sent, mentions: list[DocMention], own_keys: set[str]
     for m in mentions:
         if m.start <= first or m.key in own_keys or m.label != "Technique" or m.end >= sent.end:
             continue
-        if doc[m.end].text.lower() not in typing.generic_heads:
+        texts = token_texts(doc)
+        if texts[m.end].lower() not in typing.generic_heads:
             continue
-        before = [t.text.lower() for t in doc[max(sent.start, m.start - 2):m.start]]
+        before = [w.lower() for w in texts[max(sent.start, m.start - 2):m.start]]
         if any(w in load_words().indefinite_articles for w in before):
             links.append(Link("EXTENDS", m, sentence_text(doc, sent), KIND_OF_RULE, KIND_OF_CONFIDENCE))
     return links
@@ -178,10 +181,11 @@ def sentence_links(doc: Doc, mentions: list[DocMention], own_keys: set[str], tit
 def mention_records(p: Proposals, kept: list[DocMention]) -> list[Mention]:
     """The ``Mention`` records of ``kept``, with offsets in the original title/abstract text."""
     out: list[Mention] = []
+    char_starts = token_bounds(p.doc)[0]       # ``Span.text`` and ``start_char`` without a ``Token`` per token
     for m in kept:
-        span = p.doc[m.start:m.end]
-        inner = max(span.text.find(m.text), 0)
-        field, start, end = _field_offsets(span.start_char + inner, span.start_char + inner + len(m.text), p.title_end)
+        start_char = char_starts[m.start]
+        inner = max(span_string(p.doc, m.start, m.end).find(m.text), 0)
+        field, start, end = _field_offsets(start_char + inner, start_char + inner + len(m.text), p.title_end)
         original = p.paper[field][start:end]          # clean-up is length-preserving: report the text as read
         out.append(Mention(original, field, start, end, m.label, m.canonical, m.rule))
     return out

@@ -3,7 +3,7 @@ look at the cue phrases many times per paper, so they are materialised once and 
 
 from __future__ import annotations
 
-from spacy.attrs import IDX, ORTH, SPACY
+from spacy.attrs import IDX, SPACY
 from spacy.tokens import Doc, Span
 
 
@@ -37,18 +37,18 @@ def doc_string(doc: Doc) -> str:
     """
     cached = doc.user_data.get("kg_doc_text")
     if cached is None:
-        strings = doc.vocab.strings
+        spaces = doc.to_array(SPACY).tolist()      # one attribute per call: a 1-D array converts fastest
         cached = doc.user_data["kg_doc_text"] = "".join(
-            [strings[orth] + " " if space else strings[orth] for orth, space in doc.to_array([ORTH, SPACY]).tolist()])
+            [text + " " if space else text for text, space in zip(token_texts(doc), spaces)])
     return cached
 
 
-def _token_bounds(doc: Doc) -> tuple[list[int], list[int]]:
+def token_bounds(doc: Doc) -> tuple[list[int], list[int]]:
     """Start and end character offsets of every token (built once)."""
-    cached = doc.user_data.get("kg_token_bounds")
+    cached = doc.user_data.get("kgtoken_bounds")
     if cached is None:
         starts = doc.to_array(IDX).tolist()
-        cached = doc.user_data["kg_token_bounds"] = (starts, [s + len(t) for s, t in zip(starts, token_texts(doc))])
+        cached = doc.user_data["kgtoken_bounds"] = (starts, [s + len(t) for s, t in zip(starts, token_texts(doc))])
     return cached
 
 
@@ -62,7 +62,7 @@ def span_string(doc: Doc, start: int, end: int) -> str:
     """
     if start >= end:
         return ""
-    starts, ends = _token_bounds(doc)
+    starts, ends = token_bounds(doc)
     return doc_string(doc)[starts[start]:ends[end - 1]]
 
 
@@ -83,6 +83,21 @@ def sentence_text_at(doc: Doc, i: int) -> str:
     cached = doc.user_data.get("kg_sentence_texts")
     if cached is None:
         cached = doc.user_data["kg_sentence_texts"] = {sent.start: sentence_text(doc, sent) for sent in doc.sents}
+    return cached[sentence_start_of(doc)[i]]
+
+
+def sentence_at(doc: Doc, i: int) -> Span:
+    """The sentence holding token ``i``, as ``doc[i].sent`` gives it (the sentence spans are built once per Doc).
+
+    >>> import spacy
+    >>> nlp = spacy.blank("en"); _ = nlp.add_pipe("sentencizer")
+    >>> doc = nlp("First one here.  Second one!")
+    >>> all((sentence_at(doc, i).start, sentence_at(doc, i).end) == (t.sent.start, t.sent.end) for i, t in enumerate(doc))
+    True
+    """
+    cached = doc.user_data.get("kg_sentences")
+    if cached is None:
+        cached = doc.user_data["kg_sentences"] = {sent.start: sent for sent in doc.sents}
     return cached[sentence_start_of(doc)[i]]
 
 

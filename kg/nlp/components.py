@@ -11,6 +11,7 @@ Components write their findings into ``doc.spans`` groups, so the extraction ste
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -69,9 +70,19 @@ def pattern_tokenizer(nlp: Language) -> Tokenizer:
     >>> [t.text for t in pattern_tokenizer(nlp)("GPT-4 (base)")] == [t.text for t in nlp.make_doc("GPT-4 (base)")]
     True
     """
+    data = nlp.tokenizer.to_bytes()
+    cached = _PATTERN_TOKENIZERS.get(nlp)
+    if cached is not None and cached[0] == data:     # the gazetteer, the cues and the lexicon share one copy
+        return cached[1]
     copy = Tokenizer(nlp.vocab)
-    copy.from_bytes(nlp.tokenizer.to_bytes())
+    copy.from_bytes(data)
+    _PATTERN_TOKENIZERS[nlp] = (data, copy)
     return copy
+
+
+# Copying a tokenizer (its thousands of special cases) costs about 0.1 s: one copy per pipeline, made again
+# only if the pipeline's tokenizer has changed since (its serialised form differs).
+_PATTERN_TOKENIZERS: "weakref.WeakKeyDictionary[Language, tuple[bytes, Tokenizer]]" = weakref.WeakKeyDictionary()
 
 
 def plural_variants(surfaces: Iterable[str], no_plural: tuple[str, ...] | None = None) -> list[str]:
