@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from kg.extraction.doccache import (cue_list, doc_string, sentence_start_of, sentence_text, sentences_with, span_string,
-                                    token_bounds, token_texts)
+from kg.extraction.doccache import (cue_list, doc_string, sentence_spans, sentence_start_of, sentence_text, sentences_with,
+                                    span_string, token_bounds, token_texts)
 from kg.extraction.introduced import Introduced, introduced_names, macro_tokens
 from kg.extraction.linking import Link, is_own, link_sentence
 from kg.extraction.mentions import DocMention, select_mentions
@@ -150,7 +150,7 @@ def sentence_links(doc: Doc, mentions: list[DocMention], own_keys: set[str], tit
         cues_by_sent.setdefault(start_of[c.start], []).append(c)
     own_sents = sentences_with(doc, ("own.subject", "introduce"))
     links: list[Link] = []
-    for sent in doc.sents:
+    for sent in sentence_spans(doc):
         is_title = sent.start_char < title_end
         sent_mentions = [m for m in mentions if sent.start <= m.start < sent.end]
         claimed: set[int] = set()

@@ -15,12 +15,20 @@ def cue_list(doc: Doc) -> list[Span]:
     return cached
 
 
+def sentence_spans(doc: Doc) -> list[Span]:
+    """``list(doc.sents)``, built once: ``Doc.sents`` makes new ``Span`` objects on every iteration."""
+    cached = doc.user_data.get("kg_sentence_spans")
+    if cached is None:
+        cached = doc.user_data["kg_sentence_spans"] = list(doc.sents)
+    return cached
+
+
 def sentence_start_of(doc: Doc) -> list[int]:
     """For each token index, the index of the first token of its sentence (built once)."""
     cached = doc.user_data.get("kg_sent_start_of")
     if cached is None:
         cached = [0] * len(doc)
-        for sent in doc.sents:
+        for sent in sentence_spans(doc):
             for i in range(sent.start, sent.end):
                 cached[i] = sent.start
         doc.user_data["kg_sent_start_of"] = cached
@@ -82,7 +90,7 @@ def sentence_text_at(doc: Doc, i: int) -> str:
     """
     cached = doc.user_data.get("kg_sentence_texts")
     if cached is None:
-        cached = doc.user_data["kg_sentence_texts"] = {sent.start: sentence_text(doc, sent) for sent in doc.sents}
+        cached = doc.user_data["kg_sentence_texts"] = {sent.start: sentence_text(doc, sent) for sent in sentence_spans(doc)}
     return cached[sentence_start_of(doc)[i]]
 
 
@@ -97,7 +105,7 @@ def sentence_at(doc: Doc, i: int) -> Span:
     """
     cached = doc.user_data.get("kg_sentences")
     if cached is None:
-        cached = doc.user_data["kg_sentences"] = {sent.start: sent for sent in doc.sents}
+        cached = doc.user_data["kg_sentences"] = {sent.start: sent for sent in sentence_spans(doc)}
     return cached[sentence_start_of(doc)[i]]
 
 

@@ -129,10 +129,14 @@ class Proposal(NamedTuple):
     weak: bool
 
 
-def gazetteer_proposals(doc: Doc, not_entities: set[str]) -> list[Proposal]:
-    """Gazetteer hits, except surfaces the paper defined as a task ("Simultaneous Speech Translation (SST)")."""
+def gazetteer_proposals(doc: Doc, not_entities: set[str], spans: list[Span] | None = None) -> list[Proposal]:
+    """Gazetteer hits, except surfaces the paper defined as a task ("Simultaneous Speech Translation (SST)").
+
+    ``spans``: the ``kg_gazetteer`` group already read as a list (a SpanGroup makes new Spans per iteration).
+    """
+    spans = spans if spans is not None else list(doc.spans.get("kg_gazetteer", []))
     return [Proposal(1, s.start, s.end, s.label_, s.kb_id_, s._.kg_rule, False)
-            for s in doc.spans.get("kg_gazetteer", []) if span_string(doc, s.start, s.end) not in not_entities]
+            for s in spans if span_string(doc, s.start, s.end) not in not_entities]
 
 
 def compound_proposals(doc: Doc) -> tuple[list[Proposal], dict[tuple[int, int], str]]:
@@ -237,11 +241,12 @@ def select_mentions(doc: Doc, typing: Typing, title_end: int) -> tuple[list[DocM
     ``title_end`` is the character offset where the title ends: capitalisation in a title says nothing,
     so head-word phrases found there are treated as weak.
     """
-    gazetteer = {(s.start, s.end): s for s in doc.spans.get("kg_gazetteer", [])}
+    gazetteer_spans = list(doc.spans.get("kg_gazetteer", []))
+    gazetteer = {(s.start, s.end): s for s in gazetteer_spans}
     acronyms = acronym_table(doc, gazetteer, typing)
     not_entities = {short for short, (_, label, _) in acronyms.items() if label is None}
     compounds, prefixes = compound_proposals(doc)
-    proposals = [*gazetteer_proposals(doc, not_entities), *compounds, *acronym_proposals(doc, acronyms),
+    proposals = [*gazetteer_proposals(doc, not_entities, gazetteer_spans), *compounds, *acronym_proposals(doc, acronyms),
                  *candidate_proposals(doc, typing, title_end, gazetteer, not_entities)]
     chosen = choose(doc, proposals, typing, prefixes)
     propagate_list_labels(doc, chosen, typing)
