@@ -221,8 +221,12 @@ def _abstract_sentence_index(p: Proposals) -> dict[int, int]:
     return cached
 
 
-def relation_features(cand: RelationCandidate) -> Features:
-    """Features of a (type, entity) candidate: the rules that fired for this type, and the entity's features."""
+def relation_features(cand: RelationCandidate, entity_part: Features | None = None) -> Features:
+    """Features of a (type, entity) candidate: the rules that fired for this type, and the entity's features.
+
+    ``entity_part``: ``entity_relation_part(cand.entity)`` when the caller already has it (it is the same for
+    every relation type of the entity).
+    """
     f: Features = {}
     for link in cand.links:
         f[f"r={link.rule}"] = 1.0
@@ -233,10 +237,14 @@ def relation_features(cand: RelationCandidate) -> Features:
     other = {link.type for link in cand.entity.links} - {cand.type}
     for t in sorted(other):
         f[f"other={t}"] = 1.0
-    for name, value in cand.entity.features.items():
-        if not name.startswith(("prev=", "next=", "head=")):
-            f[f"e:{name}"] = value
+    f.update(entity_part if entity_part is not None else entity_relation_part(cand.entity))
     return f
+
+
+def entity_relation_part(entity: EntityCandidate) -> Features:
+    """The entity's features as its relation candidates carry them (``e:`` prefix, no context words)."""
+    return {f"e:{name}": value for name, value in entity.features.items()
+            if not name.startswith(("prev=", "next=", "head="))}
 
 
 def intro_features(p: Proposals, cand: IntroCandidate, entities: dict[str, EntityCandidate],
@@ -318,10 +326,11 @@ def paper_candidates(p: Proposals, lexicon: Lexicon | None = None, pid: str | No
         by_type: dict[str, list[Link]] = {t: [] for t in RELATIONS}
         for link in cand.links:
             by_type.setdefault(link.type, []).append(link)
+        entity_part = entity_relation_part(cand)
         for rtype in RELATIONS:
             if _possible(rtype, cand):
                 rc = RelationCandidate(rtype, cand, by_type[rtype])
-                rc.features = relation_features(rc)
+                rc.features = relation_features(rc, entity_part)
                 relations.append(rc)
     intros = [IntroCandidate(intro) for intro in p.intros] + entity_intro_candidates(p, entities)
     for ic in intros:

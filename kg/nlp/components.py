@@ -130,6 +130,7 @@ class GazetteerMatcher:
         self.single_exact: dict[str, str] = {}     # one-word surface -> match key, for "X-based" compounds
         self.single_folded: dict[str, str] = {}
         self.compound_suffixes: frozenset[str] = frozenset()   # "X-based", "X-guided": ``typing.json``
+        self._entries: dict[int, tuple[str, str, Provenance]] = {}     # match key -> parsed entry (``_entry``)
         self.ready = False
 
     def initialize(self, get_examples: Callable[[], Iterable] | None = None, *, nlp: Language | None = None) -> None:
@@ -164,12 +165,19 @@ class GazetteerMatcher:
         spans = []
         for matcher in (self.exact, self.folded):
             for match_id, start, end in matcher(doc):
-                label, canonical, source = self.nlp.vocab.strings[match_id].split("\t")
-                spans.append(provenance_span(doc, start, end, Provenance(f"gazetteer:{source}", source=source),
-                                             label=label, kb_id=canonical))
+                label, canonical, prov = self._entry(match_id)
+                spans.append(provenance_span(doc, start, end, prov, label=label, kb_id=canonical))
         doc.spans["kg_gazetteer"] = sorted(spans, key=lambda s: (s.start, -s.end, s.label_))
         doc.spans["kg_compounds"] = self.compounds(doc)
         return doc
+
+    def _entry(self, match_id: int) -> tuple[str, str, Provenance]:
+        """(label, canonical name, provenance) of a match key, parsed once per key rather than once per match."""
+        entry = self._entries.get(match_id)
+        if entry is None:
+            label, canonical, source = self.nlp.vocab.strings[match_id].split("\t")
+            entry = self._entries[match_id] = (label, canonical, Provenance(f"gazetteer:{source}", source=source))
+        return entry
 
     def compounds(self, doc: Doc) -> list[Span]:
         """Listed names inside "X-based", "X-guided", "X-style" words ("Transformer-based" names Transformer).
