@@ -213,12 +213,16 @@ def make_gazetteer(nlp: Language, name: str, ontology: str | None) -> GazetteerM
 def make_candidates(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     """Names no list knows: name-shaped tokens, typed-head phrases, acronym definitions."""
     typing = load_typing()
+    provenances: dict[tuple[str, bool], Provenance] = {}       # one record per (rule, strength), made once
 
     def candidates(doc: Doc) -> Doc:
         spans = []
         words = token_texts(doc)              # built once from the token arrays, shared by both finders
         for cand in [*find_name_tokens(doc, typing, words), *find_headed_phrases(doc, typing, words)]:
-            prov = Provenance(cand.rule, strong=cand.strength == STRONG)
+            strong = cand.strength == STRONG
+            prov = provenances.get((cand.rule, strong))
+            if prov is None:
+                prov = provenances[(cand.rule, strong)] = Provenance(cand.rule, strong=strong)
             spans.append(provenance_span(doc, cand.start, cand.end, prov, label=cand.label or "", kb_id=cand.canonical))
         doc.spans["kg_candidates"] = spans
         pairs = []
@@ -250,7 +254,7 @@ class CueMatcher:
         self.vocab = nlp.vocab
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = [Span(doc, s, e, label=self.vocab.strings[m]) for m, s, e in self.matcher(doc)]
+        spans = [Span(doc, s, e, label=m) for m, s, e in self.matcher(doc)]      # the match id is the label's hash
         doc.spans["kg_cues"] = sorted(spans, key=lambda s: (s.start, -s.end, s.label_))
         return doc
 
