@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_WHITESPACE = re.compile(r"\s+")
 _DOT_ZERO_VERSION = re.compile(r"(?<=\d)\.0\b(?!\.\d)")
 
 #: An arXiv identifier, new (``2502.07780``) or old style (``cs.LG/0101001``), in an id, URL or ``arXiv:`` string;
@@ -85,15 +86,18 @@ def search_fold(text: object) -> str:
     return " ".join(unicodedata.normalize("NFKC", str(text)).casefold().split())
 
 
+@lru_cache(maxsize=1 << 16)
 def clean_surface(text: str) -> str:
     """Collapse whitespace and strip quotes/brackets around a surface form.
+
+    Memoised like ``fold``: every mention's surface is cleaned when it is chosen, typed and resolved.
 
     Examples
     --------
     >>> clean_surface(' "Llama  2". ')
     'Llama 2'
     """
-    text = re.sub(r"\s+", " ", text).strip()
+    text = _WHITESPACE.sub(" ", text).strip()
     return text.strip("\"'“”‘’()[]{}.,;:")
 
 

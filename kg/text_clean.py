@@ -32,6 +32,8 @@ def _blank_url(match: re.Match[str]) -> str:
 
 def _blank_format_macros(text: str) -> str:
     """Blank ``\\textbf{`` … ``}`` (macro name and its matching brace), keeping the argument text."""
+    if "\\" not in text:
+        return text                   # no macro: skip the per-character copy (most abstracts)
     out = list(text)
     for m in _FORMAT_MACRO.finditer(text):
         depth, i = 1, m.end()

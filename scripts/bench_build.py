@@ -24,6 +24,7 @@ Usage::
     .venv/bin/python scripts/bench_build.py --sizes 10000 --workers 2     # kg build --workers 2
     .venv/bin/python scripts/bench_build.py --sizes 3550 --rules-only     # without the trained models
     .venv/bin/python scripts/bench_build.py --profile 3550                # pyinstrument profile of kg build
+    .venv/bin/python scripts/bench_build.py --steps 3550                  # CPU ms per abstract of each extraction step
 
 The tokenizer-only pass is this same file run with ``--tokenize-only CORPUS``.
 """
@@ -114,6 +115,53 @@ def tokenize_only(corpus: Path, batch_size: int = 256) -> None:
         tokens += len(doc)
         sents += sum(1 for _ in doc.sents)
     print(json.dumps({"docs": docs, "tokens": tokens, "sentences": sents}))
+
+
+def time_steps(corpus: Path) -> dict[str, float]:
+    """CPU seconds of each step of the default (learned) extraction over ``corpus``, in this process.
+
+    Steps: ``load`` (pipeline, gazetteer, models and lexicon matchers), ``spacy`` (``nlp.pipe``: tokenizer,
+    sentencizer and kg's components), ``lexicon`` (lexicon and learned-phrase spans), ``rules`` (mention
+    choice, introductions and links: ``propose``), ``features`` (the candidates' feature dicts) and ``models``
+    (the six linear models' decisions, timed as ``decide`` minus the features it recomputes).
+    """
+    sys.path.insert(0, str(REPO))
+    from kg.extraction.assemble import doc_text, propose
+    from kg.learn.decide import default_decider, paper_key
+    from kg.nlp.rules import load_cues, load_typing
+    from kg.pipeline.extract import LazyPipeline
+    from kg.pipeline.read import paper_metadata
+    from kg.readers import read_records
+    from kg.text_clean import clean_text
+
+    clock = time.process_time
+    steps = dict.fromkeys(("load", "spacy", "lexicon", "rules", "features", "models"), 0.0)
+    t0 = clock()
+    nlp = LazyPipeline().get()
+    decider = default_decider(nlp)
+    decider.add_lexicon(nlp("warm up"), {"title": ""})       # builds the lexicon matchers
+    typing, cues = load_typing(), load_cues()
+    steps["load"] = clock() - t0
+    records = list(read_records(str(corpus)))
+    t0 = clock()
+    docs = list(nlp.pipe(((doc_text(clean_text(r.title), clean_text(r.abstract)), r) for r in records), as_tuples=True))
+    steps["spacy"] = clock() - t0
+    for doc, record in docs:
+        paper = paper_metadata(record)
+        t0 = clock()
+        decider.add_lexicon(doc, paper)
+        t1 = clock()
+        proposals = propose(doc, paper, typing, cues)
+        t2 = clock()
+        decider.candidates(proposals, paper_key(paper["title"]))
+        t3 = clock()
+        decider.decide(proposals)
+        t4 = clock()
+        steps["lexicon"] += t1 - t0
+        steps["rules"] += t2 - t1
+        steps["features"] += t3 - t2
+        steps["models"] += max(0.0, (t4 - t3) - (t3 - t2))
+    return steps
 
 
 # --- running and measuring whole processes ---------------------------------------------------------------
@@ -240,6 +288,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
     ap.add_argument("--profile", type=int, default=None, metavar="N",
                     help="instead of benchmarking, profile kg build on N abstracts with pyinstrument")
+    ap.add_argument("--steps", type=int, default=None, metavar="N",
+                    help="instead of benchmarking, print the CPU ms per abstract of each extraction step on N abstracts")
     ap.add_argument("--tokenize-only", type=Path, default=None, metavar="CORPUS", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
@@ -255,6 +305,14 @@ def main(argv: list[str] | None = None) -> int:
             generate_corpus(papers, args.profile, corpus)
             subprocess.run([sys.executable, "-m", "pyinstrument", "-r", "text", "-m", "kg", "-q", "build", str(corpus),
                             "--out", str(work / "out_profile"), "--no-html"], cwd=REPO, check=True)
+            return 0
+        if args.steps:
+            corpus = work / f"corpus_{args.steps}.jsonl"
+            generate_corpus(papers, args.steps, corpus)
+            steps = time_steps(corpus)
+            print(f"\nkg extraction steps on {args.steps} abstracts (CPU, one process; load in seconds)\n")
+            for name, seconds in steps.items():
+                print(f"{name:>9}  {seconds:7.2f} s" + ("" if name == "load" else f"  {1000 * seconds / args.steps:6.2f} ms/abstract"))
             return 0
         rows = []
         for n in args.sizes:

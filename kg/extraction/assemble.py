@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from kg.extraction.doccache import cue_list, sentence_start_of, sentences_with
+from kg.extraction.doccache import (cue_list, doc_string, sentence_spans, sentence_start_of, sentence_text, sentences_with,
+                                    span_string, token_bounds, token_texts)
 from kg.extraction.introduced import Introduced, introduced_names, macro_tokens
 from kg.extraction.linking import Link, is_own, link_sentence
 from kg.extraction.mentions import DocMention, select_mentions
@@ -37,16 +38,17 @@ def doc_text(title: str, abstract: str) -> str:
 def title_head_links(doc: Doc, sent, mentions: list[DocMention], own_keys: set[str], cues: Cues) -> list[Link]:
     """"Efficient Dataset Distillation through ...", "Scaling Model Merging with ...": a technique modified at the
     head of the title (before the first preposition) is what the paper extends ("Pruning Llama-2-7B" uses a model)."""
+    texts = token_texts(doc)                   # no ``Token`` per look-up
     start = sent.start
-    colon = next((t.i for t in sent if t.text == ":"), None)
+    colon = next((i for i in range(sent.start, sent.end) if texts[i] == ":"), None)
     if colon is not None:
         start = colon + 1
-    end = next((t.i for t in doc[start:sent.end] if t.text.lower() in cues.title_boundaries), sent.end)
+    end = next((i for i in range(start, sent.end) if texts[i].lower() in cues.title_boundaries), sent.end)
     links = []
     for m in mentions:
         if start < m.start and m.end <= end and not m.weak and m.key not in own_keys and m.label == "Technique" \
-                and doc[m.start - 1].text.lower() not in cues.title_head_determiners:
-            links.append(Link("EXTENDS", m, sent.text.strip(), TITLE_HEAD_RULE, TITLE_HEAD_CONFIDENCE))
+                and texts[m.start - 1].lower() not in cues.title_head_determiners:
+            links.append(Link("EXTENDS", m, sentence_text(doc, sent), TITLE_HEAD_RULE, TITLE_HEAD_CONFIDENCE))
     return links
 
 
@@ -64,11 +66,12 @@ def kind_of_links(doc: Doc, sent, mentions: list[DocMention], own_keys: set[str]
     for m in mentions:
         if m.start <= first or m.key in own_keys or m.label != "Technique" or m.end >= sent.end:
             continue
-        if doc[m.end].text.lower() not in typing.generic_heads:
+        texts = token_texts(doc)
+        if texts[m.end].lower() not in typing.generic_heads:
             continue
-        before = [t.text.lower() for t in doc[max(sent.start, m.start - 2):m.start]]
+        before = [w.lower() for w in texts[max(sent.start, m.start - 2):m.start]]
         if any(w in load_words().indefinite_articles for w in before):
-            links.append(Link("EXTENDS", m, sent.text.strip(), KIND_OF_RULE, KIND_OF_CONFIDENCE))
+            links.append(Link("EXTENDS", m, sentence_text(doc, sent), KIND_OF_RULE, KIND_OF_CONFIDENCE))
     return links
 
 
@@ -86,7 +89,7 @@ def _attach_introduced(doc: Doc, mentions: list[DocMention], intros: list[Introd
     taken = {i for m in mentions for i in range(m.start, m.end)}
     for intro in intros:
         for surface in sorted({intro.canonical, *intro.aliases}, key=len, reverse=True):
-            for match in re.finditer(r"(?<![\w-])" + re.escape(surface) + r"(?![\w-])", doc.text):
+            for match in re.finditer(r"(?<![\w-])" + re.escape(surface) + r"(?![\w-])", doc_string(doc)):
                 span = doc.char_span(match.start(), match.end())
                 if span is None or any(i in taken for i in range(span.start, span.end)):
                     continue
@@ -147,7 +150,7 @@ def sentence_links(doc: Doc, mentions: list[DocMention], own_keys: set[str], tit
         cues_by_sent.setdefault(start_of[c.start], []).append(c)
     own_sents = sentences_with(doc, ("own.subject", "introduce"))
     links: list[Link] = []
-    for sent in doc.sents:
+    for sent in sentence_spans(doc):
         is_title = sent.start_char < title_end
         sent_mentions = [m for m in mentions if sent.start <= m.start < sent.end]
         claimed: set[int] = set()
@@ -160,7 +163,7 @@ def sentence_links(doc: Doc, mentions: list[DocMention], own_keys: set[str], tit
             linked.update(id(link.mention) for link in head)
             for m in sent_mentions:
                 if not m.weak and id(m) not in linked and m.key not in own_keys and m.rule.startswith(("gazetteer", "acronym")):
-                    found.append(Link("USES", m, sent.text.strip(), TITLE_RULE, TITLE_CONFIDENCE))
+                    found.append(Link("USES", m, sentence_text(doc, sent), TITLE_RULE, TITLE_CONFIDENCE))
                     linked.add(id(m))
         own = is_title or sent.start in own_sents or any(m.key in own_keys for m in sent_mentions)
         if own:
@@ -170,7 +173,7 @@ def sentence_links(doc: Doc, mentions: list[DocMention], own_keys: set[str], tit
                 if not m.weak and id(m) not in linked and m.start not in claimed and not is_own(m, own_keys, ""):
                     rule, conf = ((FALLBACK_DATASET_RULE, FALLBACK_DATASET_CONFIDENCE) if m.label == "Dataset"
                                   else (FALLBACK_ENTITY_RULE, FALLBACK_ENTITY_CONFIDENCE))
-                    found.append(Link("USES", m, sent.text.strip(), rule, conf))
+                    found.append(Link("USES", m, sentence_text(doc, sent), rule, conf))
         links.extend(found)
     return links
 
@@ -178,10 +181,11 @@ def sentence_links(doc: Doc, mentions: list[DocMention], own_keys: set[str], tit
 def mention_records(p: Proposals, kept: list[DocMention]) -> list[Mention]:
     """The ``Mention`` records of ``kept``, with offsets in the original title/abstract text."""
     out: list[Mention] = []
+    char_starts = token_bounds(p.doc)[0]       # ``Span.text`` and ``start_char`` without a ``Token`` per token
     for m in kept:
-        span = p.doc[m.start:m.end]
-        inner = max(span.text.find(m.text), 0)
-        field, start, end = _field_offsets(span.start_char + inner, span.start_char + inner + len(m.text), p.title_end)
+        start_char = char_starts[m.start]
+        inner = max(span_string(p.doc, m.start, m.end).find(m.text), 0)
+        field, start, end = _field_offsets(start_char + inner, start_char + inner + len(m.text), p.title_end)
         original = p.paper[field][start:end]          # clean-up is length-preserving: report the text as read
         out.append(Mention(original, field, start, end, m.label, m.canonical, m.rule))
     return out

@@ -3,6 +3,7 @@ look at the cue phrases many times per paper, so they are materialised once and 
 
 from __future__ import annotations
 
+from spacy.attrs import IDX, SPACY
 from spacy.tokens import Doc, Span
 
 
@@ -14,23 +15,97 @@ def cue_list(doc: Doc) -> list[Span]:
     return cached
 
 
+def sentence_spans(doc: Doc) -> list[Span]:
+    """``list(doc.sents)``, built once: ``Doc.sents`` makes new ``Span`` objects on every iteration."""
+    cached = doc.user_data.get("kg_sentence_spans")
+    if cached is None:
+        cached = doc.user_data["kg_sentence_spans"] = list(doc.sents)
+    return cached
+
+
 def sentence_start_of(doc: Doc) -> list[int]:
     """For each token index, the index of the first token of its sentence (built once)."""
     cached = doc.user_data.get("kg_sent_start_of")
     if cached is None:
         cached = [0] * len(doc)
-        for sent in doc.sents:
+        for sent in sentence_spans(doc):
             for i in range(sent.start, sent.end):
                 cached[i] = sent.start
         doc.user_data["kg_sent_start_of"] = cached
     return cached
 
 
+def doc_string(doc: Doc) -> str:
+    """``doc.text``, built once per Doc from the token arrays (``Doc.text`` makes a ``Token`` per token per call).
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("A  test,\\n\\nof text. ")
+    >>> doc_string(doc) == doc.text
+    True
+    """
+    cached = doc.user_data.get("kg_doc_text")
+    if cached is None:
+        spaces = doc.to_array(SPACY).tolist()      # one attribute per call: a 1-D array converts fastest
+        cached = doc.user_data["kg_doc_text"] = "".join(
+            [text + " " if space else text for text, space in zip(token_texts(doc), spaces)])
+    return cached
+
+
+def token_bounds(doc: Doc) -> tuple[list[int], list[int]]:
+    """Start and end character offsets of every token (built once)."""
+    cached = doc.user_data.get("kgtoken_bounds")
+    if cached is None:
+        starts = doc.to_array(IDX).tolist()
+        cached = doc.user_data["kgtoken_bounds"] = (starts, [s + len(t) for s, t in zip(starts, token_texts(doc))])
+    return cached
+
+
+def span_string(doc: Doc, start: int, end: int) -> str:
+    """``doc[start:end].text`` as a slice of the Doc's text: from the first token to the end of the last one.
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("A  test,\\n\\nof text. ")
+    >>> all(span_string(doc, i, j) == doc[i:j].text for i in range(len(doc)) for j in range(i, len(doc) + 1))
+    True
+    """
+    if start >= end:
+        return ""
+    starts, ends = token_bounds(doc)
+    return doc_string(doc)[starts[start]:ends[end - 1]]
+
+
+def sentence_text(doc: Doc, sent: Span) -> str:
+    """``sent.text.strip()`` without a ``Token`` per token (``sent``: any span of ``doc``)."""
+    return span_string(doc, sent.start, sent.end).strip()
+
+
 def sentence_text_at(doc: Doc, i: int) -> str:
-    """The stripped text of the sentence holding token ``i`` (the sentence texts are built once per Doc)."""
+    """The stripped text of the sentence holding token ``i`` (the sentence texts are built once per Doc).
+
+    >>> import spacy
+    >>> nlp = spacy.blank("en"); _ = nlp.add_pipe("sentencizer")
+    >>> doc = nlp("First one here.  Second one!\\n")
+    >>> [sentence_text_at(doc, s.start) for s in doc.sents] == [s.text.strip() for s in doc.sents]
+    True
+    """
     cached = doc.user_data.get("kg_sentence_texts")
     if cached is None:
-        cached = doc.user_data["kg_sentence_texts"] = {sent.start: sent.text.strip() for sent in doc.sents}
+        cached = doc.user_data["kg_sentence_texts"] = {sent.start: sentence_text(doc, sent) for sent in sentence_spans(doc)}
+    return cached[sentence_start_of(doc)[i]]
+
+
+def sentence_at(doc: Doc, i: int) -> Span:
+    """The sentence holding token ``i``, as ``doc[i].sent`` gives it (the sentence spans are built once per Doc).
+
+    >>> import spacy
+    >>> nlp = spacy.blank("en"); _ = nlp.add_pipe("sentencizer")
+    >>> doc = nlp("First one here.  Second one!")
+    >>> all((sentence_at(doc, i).start, sentence_at(doc, i).end) == (t.sent.start, t.sent.end) for i, t in enumerate(doc))
+    True
+    """
+    cached = doc.user_data.get("kg_sentences")
+    if cached is None:
+        cached = doc.user_data["kg_sentences"] = {sent.start: sent for sent in sentence_spans(doc)}
     return cached[sentence_start_of(doc)[i]]
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from kg.extraction.doccache import cue_list, sentences_with, token_texts
+from kg.extraction.doccache import cue_list, doc_string, sentence_at, sentence_text, sentences_with, span_string, token_texts
 from kg.extraction.mentions import DocMention
 from kg.normalize import clean_surface, fold
 from kg.nlp.candidates import (guess_name_label, is_acronym_like, long_form_in, title_prefix_name, token_has_inner_caps,
@@ -110,52 +110,55 @@ def from_cues(doc: Doc, mentions: list[DocMention], typing: Typing) -> list[Intr
     found: list[Introduced] = []
     own_sents = sentences_with(doc, ("own.subject",))
     words = load_words()
+    texts = token_texts(doc)                   # no ``Token`` per look-up
     for cue in cue_list(doc):
         if cue.label_ != "introduce":
             continue
-        sent = cue.sent
+        sent = sentence_at(doc, cue.start)
         own_sentence = sent.start in own_sents
-        if len(cue) == 1 and cue.text.lower() not in words.naming_cues and not own_sentence:
+        if len(cue) == 1 and texts[cue.start].lower() not in words.naming_cues and not own_sentence:
             continue   # a bare "presents" needs "we"/"this paper" in the sentence
         limit = min(sent.end, cue.end + 12)
         for i in range(cue.end, limit):
-            tok = doc[i]
-            if tok.text in (";", ":") or (tok.text == "." and i > cue.end):
+            text = texts[i]
+            if text in (";", ":") or (text == "." and i > cue.end):
                 break
             m = by_start.get(i)
             if m is not None:
                 fresh_name = m.rule in ("pattern:capitalised", "pattern:acronym") and i - cue.end <= 1
                 # "we introduce a mesh-aware pruning loss": a new method phrase right after the cue and an article
                 fresh_phrase = m.rule == "pattern:technique-head" and m.end - m.start >= 2 and own_sentence \
-                    and all(t.text.lower() in words.introduce_fillers for t in doc[cue.end:i]) \
-                    and not (m.end < len(doc) and doc[m.end].text.lower() in typing.generic_heads)   # "a new X scheme": kind of X
+                    and all(w.lower() in words.introduce_fillers for w in texts[cue.end:i]) \
+                    and not (m.end < len(doc) and texts[m.end].lower() in typing.generic_heads)   # "a new X scheme": kind of X
                 if m.rule.startswith("gazetteer") or (m.weak and not (fresh_name or fresh_phrase)):
                     continue   # a known or generic entity is used, not introduced
                 label = _label_near(doc, m, cue.end, sent.end, typing) or m.label
-                found.append(Introduced(m.canonical, label, sent.text.strip(), "introduce.cue", (m.text,) if m.text != m.canonical else ()))
+                found.append(Introduced(m.canonical, label, sentence_text(doc, sent), "introduce.cue", (m.text,) if m.text != m.canonical else ()))
                 break
             bare = _bare_name_after_cue(doc, i, cue.end, sent.end, words.name_joiners)
             if bare is not None:
                 end = bare
-                label = _label_near(doc, None, cue.end, sent.end, typing, at=(i, end)) or guess_name_label(doc[i:end].text, typing) or "Technique"
-                found.append(Introduced(clean_surface(doc[i:end].text), label, sent.text.strip(), "introduce.cue"))
+                name = span_string(doc, i, end)
+                label = _label_near(doc, None, cue.end, sent.end, typing, at=(i, end)) or guess_name_label(name, typing) or "Technique"
+                found.append(Introduced(clean_surface(name), label, sentence_text(doc, sent), "introduce.cue"))
                 break
-            if token_is_name_like(tok, typing) and tok.text[:1].isupper():
+            if token_is_name_like(doc[i], typing) and text[:1].isupper():
                 end = i + 1
-                label = _label_near(doc, None, cue.end, sent.end, typing, at=(i, end)) or guess_name_label(tok.text, typing) or "Technique"
-                found.append(Introduced(clean_surface(tok.text), label, sent.text.strip(), "introduce.cue"))
+                label = _label_near(doc, None, cue.end, sent.end, typing, at=(i, end)) or guess_name_label(text, typing) or "Technique"
+                found.append(Introduced(clean_surface(text), label, sentence_text(doc, sent), "introduce.cue"))
                 break
     return found
 
 
 def _bare_name_after_cue(doc: Doc, i: int, cue_end: int, sent_end: int, joiners: frozenset[str]) -> int | None:
     """End of a capitalised name right after the cue and closed by "," or "(" ("we propose Mutual-Taught, a ...")."""
-    if i != cue_end or not doc[i].text[:1].isupper() or not doc[i].text[:1].isalpha():
+    texts = token_texts(doc)
+    if i != cue_end or not texts[i][:1].isupper() or not texts[i][:1].isalpha():
         return None
     for j in range(i + 1, min(sent_end, i + 5)):
-        if doc[j].text in (",", "("):
+        if texts[j] in (",", "("):
             return j
-        if not (doc[j].text[:1].isupper() or doc[j].text in joiners):
+        if not (texts[j][:1].isupper() or texts[j] in joiners):
             return None
     return None
 
@@ -167,14 +170,15 @@ def from_novel(doc: Doc, mentions: list[DocMention]) -> list[Introduced]:
     for m in mentions:
         if m.rule.startswith(("gazetteer", "acronym")) or m.start < 1:
             continue
+        texts = token_texts(doc)
         i = m.start - 1
-        while i > 0 and doc[i].text in ("``", "`", '"', "“", "'"):
+        while i > 0 and texts[i] in ("``", "`", '"', "“", "'"):
             i -= 1
-        if doc[i].text.lower() not in load_words().novelty_markers:
+        if texts[i].lower() not in load_words().novelty_markers:
             continue
-        sent = doc[m.start].sent
+        sent = sentence_at(doc, m.start)
         if sent.start in own_sents or m.weak:
-            found.append(Introduced(m.canonical, m.label, sent.text.strip(), "introduce.novel"))
+            found.append(Introduced(m.canonical, m.label, sentence_text(doc, sent), "introduce.novel"))
     return found
 
 
@@ -186,31 +190,33 @@ def from_appositions(doc: Doc, mentions: list[DocMention], typing: Typing) -> li
     for m in mentions:
         if m.weak or m.rule.startswith(("gazetteer", "acronym")) or m.end + 2 >= len(doc):
             continue
-        sent = doc[m.start].sent
-        if doc[m.end].text == "," and doc[m.end + 1].text.lower() in load_words().indefinite_articles:
-            description = [t.text for t in doc[m.end + 2:min(sent.end, m.end + 10)]]       # "StepRM, a 7B reward model"
-        elif m.start >= 2 and doc[m.start - 1].text == "," and doc[m.end].text in (",", "(") and not load_words().own_determiners.isdisjoint(
-                t.text.lower() for t in doc[max(sent.start, m.start - 6):m.start - 1]):
-            description = [t.text for t in doc[max(sent.start, m.start - 6):m.start - 1]][::-1]  # "our 8B policy model, X,"
+        sent = sentence_at(doc, m.start)
+        texts = token_texts(doc)
+        if texts[m.end] == "," and texts[m.end + 1].lower() in load_words().indefinite_articles:
+            description = texts[m.end + 2:min(sent.end, m.end + 10)]       # "StepRM, a 7B reward model"
+        elif m.start >= 2 and texts[m.start - 1] == "," and texts[m.end] in (",", "(") and not load_words().own_determiners.isdisjoint(
+                w.lower() for w in texts[max(sent.start, m.start - 6):m.start - 1]):
+            description = texts[max(sent.start, m.start - 6):m.start - 1][::-1]  # "our 8B policy model, X,"
         else:
             continue
         if sent.start not in own_sents:
             continue
         label = head_label(description, typing)
         if label is not None:
-            found.append(Introduced(m.canonical, label, sent.text.strip(), "introduce.appositive"))
+            found.append(Introduced(m.canonical, label, sentence_text(doc, sent), "introduce.appositive"))
     return found
 
 
 def _label_near(doc: Doc, m: DocMention | None, cue_end: int, sent_end: int, typing: Typing, at: tuple[int, int] | None = None) -> str | None:
     """Type an introduced name by the head noun after it (", a new benchmark") or between cue and name."""
     start, end = (m.start, m.end) if m else at  # type: ignore[misc]
-    after = [t.text for t in doc[end:min(sent_end, end + 8)]]
+    texts = token_texts(doc)
+    after = texts[end:min(sent_end, end + 8)]
     if after and after[0] in (",", "(", "—", "-", ":"):
         label = head_label(after[1:], typing)
         if label:
             return label
-    return head_label([t.text for t in doc[cue_end:start]][::-1], typing)
+    return head_label(texts[cue_end:start][::-1], typing)
 
 
 def introduced_names(doc: Doc, title: str, mentions: list[DocMention], acronyms: dict[str, str], typing: Typing) -> list[Introduced]:
@@ -231,6 +237,6 @@ def introduced_names(doc: Doc, title: str, mentions: list[DocMention], acronyms:
 
 def macro_tokens(doc: Doc) -> list[int]:
     """Token indexes of custom LaTeX macros (``\\sysname``) that stand for the paper's own system."""
-    if "\\" not in doc.text:
+    if "\\" not in doc_string(doc):
         return []
     return [i for i, text in enumerate(token_texts(doc)) if _MACRO.match(text)]

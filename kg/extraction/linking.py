@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
+from kg.extraction.doccache import sentence_start_of, sentence_text, span_string, token_texts
 from kg.extraction.mentions import DocMention
 from kg.nlp.rules import Cues
 
@@ -51,9 +52,10 @@ def _background_regions(doc: Doc, sent: Span, accepted: list[Span], cues: Cues) 
     for c in accepted:
         if c.label_ != "background":
             continue
-        if c.text.lower() in cues.concessive_markers and c.start != sent.start:
+        if span_string(doc, c.start, c.end).lower() in cues.concessive_markers and c.start != sent.start:
             continue                      # only a sentence-initial concessive clause is background
-        end = next((t.i for t in doc[c.end:sent.end] if t.text in (",", ";")), sent.end)
+        texts = token_texts(doc)
+        end = next((i for i in range(c.end, sent.end) if texts[i] in (",", ";")), sent.end)
         regions.append((c.start, end))
     return regions
 
@@ -61,9 +63,10 @@ def _background_regions(doc: Doc, sent: Span, accepted: list[Span], cues: Cues) 
 def _explicit_subject(doc: Doc, cue: Span, mention_end: dict[int, DocMention], cues: Cues) -> DocMention | None:
     """The mention right before the cue (skipping adverbs/auxiliaries), if any: the cue's grammatical subject."""
     i = cue.start - 1
-    while i >= cue.sent.start and doc[i].text.lower() in cues.subject_skip:
+    sent_start, texts = sentence_start_of(doc)[cue.start], token_texts(doc)     # ``cue.sent`` walks the Doc per call
+    while i >= sent_start and texts[i].lower() in cues.subject_skip:
         i -= 1
-    return mention_end.get(i + 1) if i >= cue.sent.start else None
+    return mention_end.get(i + 1) if i >= sent_start else None
 
 
 def is_own(m: DocMention, own_keys: set[str], title: str) -> bool:
@@ -110,9 +113,9 @@ def link_sentence(doc: Doc, sent: Span, mentions: list[DocMention], cue_spans: l
             if background and rule.relation in ("OUTPERFORMS", "EXTENDS"):
                 continue
             relation, rule_id = rule.relation, rule.id
-            if relation == "EXTENDS" and m.end < len(doc) and doc[m.end].text in cues.possessive_markers:
+            if relation == "EXTENDS" and m.end < len(doc) and token_texts(doc)[m.end] in cues.possessive_markers:
                 relation, rule_id = "USES", rule.id + ".possessive"     # "improves X's accuracy" uses X
-            links.append(Link(relation, m, sent.text.strip(), rule_id, rule.confidence))
+            links.append(Link(relation, m, sentence_text(doc, sent), rule_id, rule.confidence))
     return links
 
 
@@ -126,13 +129,14 @@ def _walk_targets(doc: Doc, cue: Span, sent: Span, mention_at: dict[int, DocMent
     targets: list[DocMention] = []
     i, gap = cue.end, 0
     in_list, connected = False, False
+    texts = token_texts(doc)
     while i < sent.end:
-        tok = doc[i]
-        low = tok.text.lower()
+        low = texts[i].lower()
         if low in cues.clause_boundaries and low not in transparent:
             break
         other = cue_at.get(i)
-        if other is not None and other is not cue and other.text.lower() not in transparent and other.label_ != "own.subject":
+        if other is not None and other is not cue and span_string(doc, other.start, other.end).lower() not in transparent \
+                and other.label_ != "own.subject":
             break
         m = mention_at.get(i)
         if m is not None:

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc, Span
 
-from kg.extraction.doccache import token_texts
+from kg.extraction.doccache import sentence_start_of, span_string, token_bounds, token_texts
 from kg.normalize import clean_surface, fold
 from kg.extraction.typing_rules import is_non_entity, label_from_head, type_candidate
 from kg.nlp.rules import Typing, load_words
@@ -89,13 +89,13 @@ def coordinated_groups(doc: Doc, mentions: list[DocMention], coordination: froze
     ``coordination``: the joining tokens (default: ``words.json`` coordination).
     """
     coordination = coordination if coordination is not None else load_words().coordination
+    texts, start_of = token_texts(doc), sentence_start_of(doc)
     groups: list[list[DocMention]] = []
     for m in mentions:
         if groups:
             prev = groups[-1][-1]
-            between = doc[prev.end:m.start]
-            if 0 < len(between) <= 3 and all(t.text.lower() in coordination for t in between) and \
-                    doc[prev.start].sent.start == doc[m.start].sent.start:
+            if 0 < m.start - prev.end <= 3 and all(w.lower() in coordination for w in texts[prev.end:m.start]) and \
+                    start_of[prev.start] == start_of[m.start]:
                 groups[-1].append(m)
                 continue
         groups.append([m])
@@ -106,7 +106,7 @@ def propagate_list_labels(doc: Doc, mentions: list[DocMention], typing: Typing) 
     """Items of one coordination share a type: a head after the list ("Zheng 1, Zheng 2 and LISC datasets") types
     them all, else items with a guessed label take the label of the items a list or head typed for sure."""
     for group in coordinated_groups(doc, mentions):
-        after = doc[group[-1].end].text.lower() if group[-1].end < len(doc) else ""
+        after = token_texts(doc)[group[-1].end].lower() if group[-1].end < len(doc) else ""
         head = "Dataset" if after in typing.dataset_heads else "Model" if after in typing.model_heads else None
         sure = [m.label for m in group if m.sure_label]
         majority = max(sorted(set(sure)), key=sure.count) if sure else None
@@ -129,10 +129,14 @@ class Proposal(NamedTuple):
     weak: bool
 
 
-def gazetteer_proposals(doc: Doc, not_entities: set[str]) -> list[Proposal]:
-    """Gazetteer hits, except surfaces the paper defined as a task ("Simultaneous Speech Translation (SST)")."""
+def gazetteer_proposals(doc: Doc, not_entities: set[str], spans: list[Span] | None = None) -> list[Proposal]:
+    """Gazetteer hits, except surfaces the paper defined as a task ("Simultaneous Speech Translation (SST)").
+
+    ``spans``: the ``kg_gazetteer`` group already read as a list (a SpanGroup makes new Spans per iteration).
+    """
+    spans = spans if spans is not None else list(doc.spans.get("kg_gazetteer", []))
     return [Proposal(1, s.start, s.end, s.label_, s.kb_id_, s._.kg_rule, False)
-            for s in doc.spans.get("kg_gazetteer", []) if s.text not in not_entities]
+            for s in spans if span_string(doc, s.start, s.end) not in not_entities]
 
 
 def compound_proposals(doc: Doc) -> tuple[list[Proposal], dict[tuple[int, int], str]]:
@@ -162,19 +166,22 @@ def candidate_proposals(doc: Doc, typing: Typing, title_end: int, gazetteer: dic
                         not_entities: set[str]) -> list[Proposal]:
     """Rule candidates (name shapes, head-word phrases): weak ones, and typed heads in the title, go to tier 2."""
     proposals = []
+    texts, char_starts = token_texts(doc), token_bounds(doc)[0]     # no ``Token`` per look-up
     for span in doc.spans.get("kg_candidates", []):
         rule = span._.kg_rule
-        in_title = span.start_char < title_end
+        start, end = span.start, span.end
+        in_title = char_starts[start] < title_end
         if in_title and rule == "pattern:capitalised":
             continue                        # every title word is capitalised
-        if span.text in not_entities or _modifies_next_noun(doc, span, rule, typing):
+        text = span_string(doc, start, end)
+        if text in not_entities or _modifies_next_noun(doc, span, rule, typing):
             continue
         weak = not span._.kg_strong or (in_title and rule in ("pattern:technique-head", "pattern:model-head", "pattern:dataset-head"))
         tier = 2 if weak else 1
-        if rule == "pattern:technique-head" and doc[span.end - 1].text.lower() in typing.component_heads \
-                and any(span.start <= g0 and g1 == span.end - 1 for g0, g1 in gazetteer):
+        if rule == "pattern:technique-head" and texts[end - 1].lower() in typing.component_heads \
+                and any(start <= g0 and g1 == end - 1 for g0, g1 in gazetteer):
             tier = 1        # "pruning loss" is a component of its own, not the listed "pruning" plus a word
-        proposals.append(Proposal(tier, span.start, span.end, span.label_ or None, span.kb_id_ or span.text, rule, weak))
+        proposals.append(Proposal(tier, start, end, span.label_ or None, span.kb_id_ or text, rule, weak))
     return proposals
 
 
@@ -182,7 +189,7 @@ def _modifies_next_noun(doc: Doc, span: Span, rule: str, typing: Typing) -> bool
     """"training NMT systems" (a kind of system), "monolingual training data": the candidate modifies a noun."""
     if span.end >= len(doc):
         return False
-    after = doc[span.end].text.lower()
+    after = token_texts(doc)[span.end].lower()
     if rule == "pattern:acronym" and after in typing.kind_nouns:
         return True
     return rule == "pattern:technique-head" and after in typing.phrase_blockers
@@ -190,19 +197,18 @@ def _modifies_next_noun(doc: Doc, span: Span, rule: str, typing: Typing) -> bool
 
 def _mention_of(doc: Doc, p: Proposal, typing: Typing, prefixes: dict[tuple[int, int], str]) -> DocMention | None:
     """The typed mention a proposal makes, or None when its name is a task, metric, number or untyped."""
-    span = doc[p.start:p.end]
     text = prefixes.get((p.start, p.end)) if p.rule.startswith("gazetteer-compound") else \
         (p.canonical if p.rule == "pattern:name-compound" else None)     # the name part of "X-based"
-    text = text or clean_surface(span.text)
+    text = text or clean_surface(span_string(doc, p.start, p.end))
     canonical = clean_surface(p.canonical)
     trusted = p.rule.startswith("gazetteer:curated")   # a curated entry is an entity even with a task-like head word
     if len(fold(canonical)) < 2 or is_non_entity(canonical, typing, heads=not trusted) or is_non_entity(text, typing, heads=not trusted):
         return None
     if re.fullmatch(r"[\d\W_]+", canonical):
         return None
-    if p.end < len(doc) and doc[p.end].text.lower() in typing.metric_followers and not p.rule.startswith("gazetteer"):
+    if p.end < len(doc) and token_texts(doc)[p.end].lower() in typing.metric_followers and not p.rule.startswith("gazetteer"):
         return None                         # a name right before "score"/"accuracy"... names a metric, not an entity
-    final_label = p.label or type_candidate(doc, span, None, typing)
+    final_label = p.label or type_candidate(doc, doc[p.start:p.end], None, typing)
     if final_label not in ENTITY_LABELS:
         return None
     broad = canonical.lower() in typing.broad_terms or text.lower() in typing.broad_terms or (
@@ -235,11 +241,12 @@ def select_mentions(doc: Doc, typing: Typing, title_end: int) -> tuple[list[DocM
     ``title_end`` is the character offset where the title ends: capitalisation in a title says nothing,
     so head-word phrases found there are treated as weak.
     """
-    gazetteer = {(s.start, s.end): s for s in doc.spans.get("kg_gazetteer", [])}
+    gazetteer_spans = list(doc.spans.get("kg_gazetteer", []))
+    gazetteer = {(s.start, s.end): s for s in gazetteer_spans}
     acronyms = acronym_table(doc, gazetteer, typing)
     not_entities = {short for short, (_, label, _) in acronyms.items() if label is None}
     compounds, prefixes = compound_proposals(doc)
-    proposals = [*gazetteer_proposals(doc, not_entities), *compounds, *acronym_proposals(doc, acronyms),
+    proposals = [*gazetteer_proposals(doc, not_entities, gazetteer_spans), *compounds, *acronym_proposals(doc, acronyms),
                  *candidate_proposals(doc, typing, title_end, gazetteer, not_entities)]
     chosen = choose(doc, proposals, typing, prefixes)
     propagate_list_labels(doc, chosen, typing)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
+from kg.extraction.doccache import sentence_start_of, span_string, token_texts
 from kg.nlp.candidates import guess_name_label
 from kg.nlp.rules import Typing, load_words
 
@@ -37,8 +38,9 @@ def label_from_head(text: str, typing: Typing) -> str | None:
 
 def label_from_context(doc: Doc, span: Span, typing: Typing) -> str | None:
     """Look around a bare name: ``X dataset`` -> Dataset, ``on X`` (evaluation) -> Dataset, ``X model`` -> Model."""
+    texts = token_texts(doc)                   # no ``Token`` per look-up
     if span.end < len(doc):
-        nxt = doc[span.end].text.lower()
+        nxt = texts[span.end].lower()
         if nxt in typing.dataset_heads:
             return "Dataset"
         if nxt in typing.model_heads:
@@ -47,11 +49,12 @@ def label_from_context(doc: Doc, span: Span, typing: Typing) -> str | None:
             return "Technique"
     list_words = load_words().eval_list_words
     i = span.start - 1
-    while i >= span.sent.start and span.start - i <= 6:
-        low = doc[i].text.lower()
+    sent_start = sentence_start_of(doc)[span.start]
+    while i >= sent_start and span.start - i <= 6:
+        low = texts[i].lower()
         if low in typing.eval_prepositions:
             return "Dataset"
-        if low not in list_words and not doc[i].text[:1].isupper():
+        if low not in list_words and not texts[i][:1].isupper():
             break
         i -= 1
     return None
@@ -59,10 +62,12 @@ def label_from_context(doc: Doc, span: Span, typing: Typing) -> str | None:
 
 def type_candidate(doc: Doc, span: Span, proposed: str | None, typing: Typing) -> str | None:
     """Final label of a rule candidate: proposed label, else head, else context, else shape."""
+    if proposed:
+        return proposed
+    text = span_string(span.doc, span.start, span.end)       # ``span.text`` makes a ``Token`` per token per call
     return (
-        proposed
-        or label_from_head(span.text, typing)
+        label_from_head(text, typing)
         or label_from_context(doc, span, typing)
-        or guess_name_label(span.text, typing)
-        or ("Model" if any(c.isdigit() for c in span.text) else "Technique")
+        or guess_name_label(text, typing)
+        or ("Model" if any(c.isdigit() for c in text) else "Technique")
     )

@@ -252,9 +252,13 @@ RARE_RELATION_ENTITY_FEATURES = ("cue_", "cue=", "pos_", "in_title", "in_abstrac
                                  "inside_introduced_name", "link=", "linktype=")
 
 
-def relation_features(cand: RelationCandidate) -> Features:
+def relation_features(cand: RelationCandidate, entity_part: Features | None = None) -> Features:
     """Features of a (type, entity) candidate: the rules that fired for this type, and the entity's features
-    (for the rare types, only ``RARE_RELATION_ENTITY_FEATURES``)."""
+    (for the rare types, only ``RARE_RELATION_ENTITY_FEATURES``).
+
+    ``entity_part``: ``entity_relation_part(cand.entity, rare=...)`` when the caller already has it (it is the
+    same for every relation type of the entity of the same kind).
+    """
     f: Features = {}
     for link in cand.links:
         f[f"r={link.rule}"] = 1.0
@@ -265,13 +269,18 @@ def relation_features(cand: RelationCandidate) -> Features:
     other = {link.type for link in cand.entity.links} - {cand.type}
     for t in sorted(other):
         f[f"other={t}"] = 1.0
-    rare = cand.type != "USES"
-    for name, value in cand.entity.features.items():
-        if rare and not name.startswith(RARE_RELATION_ENTITY_FEATURES):
-            continue
-        if not name.startswith(("prev=", "next=", "head=")):
-            f[f"e:{name}"] = value
+    if entity_part is None:
+        entity_part = entity_relation_part(cand.entity, rare=cand.type != "USES")
+    f.update(entity_part)
     return f
+
+
+def entity_relation_part(entity: EntityCandidate, rare: bool = False) -> Features:
+    """The entity's features as its relation candidates carry them (``e:`` prefix, no context words; for the
+    rare relation types only ``RARE_RELATION_ENTITY_FEATURES``)."""
+    return {f"e:{name}": value for name, value in entity.features.items()
+            if not name.startswith(("prev=", "next=", "head="))
+            and (not rare or name.startswith(RARE_RELATION_ENTITY_FEATURES))}
 
 
 def intro_features(p: Proposals, cand: IntroCandidate, entities: dict[str, EntityCandidate],
@@ -354,10 +363,14 @@ def paper_candidates(p: Proposals, lexicon: Lexicon | None = None, pid: str | No
         by_type: dict[str, list[Link]] = {t: [] for t in RELATIONS}
         for link in cand.links:
             by_type.setdefault(link.type, []).append(link)
+        parts: dict[bool, Features] = {}           # the entity part, full (USES) and narrow (rare types)
         for rtype in RELATIONS:
             if _possible(rtype, cand):
+                rare = rtype != "USES"
+                if rare not in parts:
+                    parts[rare] = entity_relation_part(cand, rare=rare)
                 rc = RelationCandidate(rtype, cand, by_type[rtype])
-                rc.features = relation_features(rc)
+                rc.features = relation_features(rc, parts[rare])
                 relations.append(rc)
     intros = [IntroCandidate(intro) for intro in p.intros] + entity_intro_candidates(p, entities)
     for ic in intros:

@@ -168,15 +168,21 @@ class Lexicon:
 
         With ``exclude`` (a training paper's id), names annotated only in that paper are not matched.
         """
+        matches = self.matches(doc, nlp)
+        if not matches and "kg_gazetteer" in doc.spans:
+            return                  # nothing to add: the group stays as the gazetteer sorted it
         spans = list(doc.spans.get("kg_gazetteer", []))
         have = {(s.start, s.end) for s in spans}
-        for key, start, end in self.matches(doc, nlp):
+        added = False
+        for key, start, end in matches:
             entry = self.entries[key]
             if (start, end) in have or entry.counts(exclude)[0] == 0:
                 continue
             spans.append(provenance_span(doc, start, end, LEXICON_PROVENANCE, label=entry.label, kb_id=entry.name))
             have.add((start, end))
-        doc.spans["kg_gazetteer"] = sorted(spans, key=lambda s: (s.start, -s.end, s.label_))
+            added = True
+        if added or "kg_gazetteer" not in doc.spans:  # else sorting the sorted group again would change nothing
+            doc.spans["kg_gazetteer"] = sorted(spans, key=lambda s: (s.start, -s.end, s.label_))
 
     def phrase_vocabulary(self):
         """Head and inner words of the annotated names (``kg.learn.phrases``), computed once."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
@@ -23,6 +23,8 @@ MAX_WORDS = 5
 MIN_PAPERS = 2          # a word must end (or sit inside) annotated names of at least this many papers
 PHRASE_RULE = "pattern:learned-phrase"
 PHRASE_PROVENANCE = Provenance(PHRASE_RULE, strong=False)
+_UNSEEN = object()
+_MEMO_LIMIT = 200_000
 _WORD = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$")
 
 
@@ -36,6 +38,23 @@ class PhraseVocabulary:
 
     heads: dict[str, str]
     inner: frozenset[str]
+    _head_labels: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
+
+    def head_label(self, text: str) -> str | None:
+        """The type of the names ``text`` ends when it is a head word (lower case, word-shaped), else None.
+
+        Memoised per token text: a paper repeats its words, and a corpus repeats most of them.
+
+        >>> PhraseVocabulary({"learning": "Technique"}, frozenset()).head_label("learnings")
+        'Technique'
+        """
+        label = self._head_labels.get(text, _UNSEEN)
+        if label is _UNSEEN:
+            if len(self._head_labels) >= _MEMO_LIMIT:       # bounded memory on very large corpora
+                self._head_labels.clear()
+            label = self._head_labels[text] = (self.heads.get(_singular(text))
+                                               if text.islower() and _WORD.match(text) else None)
+        return label
 
     @classmethod
     def from_lexicon(cls, lexicon: Lexicon) -> "PhraseVocabulary":
@@ -69,10 +88,9 @@ def phrase_spans(doc: Doc, vocab: PhraseVocabulary) -> list[Span]:
     texts = token_texts(doc)
     spans = []
     start_of = None
+    head_label = vocab.head_label
     for i, text in enumerate(texts):
-        if not text.islower() or not _WORD.match(text):
-            continue
-        label = vocab.heads.get(_singular(text))
+        label = head_label(text)
         if label is None:
             continue
         if start_of is None:
@@ -90,4 +108,6 @@ def phrase_spans(doc: Doc, vocab: PhraseVocabulary) -> list[Span]:
 
 def add_phrase_spans(doc: Doc, vocab: PhraseVocabulary) -> None:
     """Append the phrases to ``doc.spans["kg_candidates"]`` (rule ``pattern:learned-phrase``, weak)."""
-    doc.spans["kg_candidates"] = [*doc.spans.get("kg_candidates", []), *phrase_spans(doc, vocab)]
+    phrases = phrase_spans(doc, vocab)
+    if phrases or "kg_candidates" not in doc.spans:
+        doc.spans["kg_candidates"] = [*doc.spans.get("kg_candidates", []), *phrases]

@@ -367,10 +367,13 @@ def find_acronyms(doc: Doc) -> list[tuple[Span, Span]]:
     The long form is the shortest run of words right before the bracket whose initials spell the
     acronym (first and last letters anchored), as in Schwartz & Hearst's algorithm.
     """
+    from kg.extraction.doccache import token_texts
+
     pairs: list[tuple[Span, Span]] = []
     n = len(doc)
+    texts = token_texts(doc)                   # the bracket scan makes no ``Token`` per token
     for i in range(1, n - 2):
-        if doc[i].text != "(":
+        if texts[i] != "(":
             continue
         # Long Form (LF)
         if doc[i + 2].text in (")", ",", ";") and _SHORT_FORM.match(doc[i + 1].text):

@@ -11,6 +11,7 @@ Components write their findings into ``doc.spans`` groups, so the extraction ste
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -19,6 +20,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 
+from kg.extraction.doccache import doc_string, token_texts
 from kg.nlp.candidates import STRONG, find_acronyms, find_headed_phrases, find_name_tokens
 from kg.nlp.patterns import PhrasePatterns
 from kg.nlp.provenance import Provenance, provenance_span
@@ -69,9 +71,19 @@ def pattern_tokenizer(nlp: Language) -> Tokenizer:
     >>> [t.text for t in pattern_tokenizer(nlp)("GPT-4 (base)")] == [t.text for t in nlp.make_doc("GPT-4 (base)")]
     True
     """
+    data = nlp.tokenizer.to_bytes()
+    cached = _PATTERN_TOKENIZERS.get(nlp)
+    if cached is not None and cached[0] == data:     # the gazetteer, the cues and the lexicon share one copy
+        return cached[1]
     copy = Tokenizer(nlp.vocab)
-    copy.from_bytes(nlp.tokenizer.to_bytes())
+    copy.from_bytes(data)
+    _PATTERN_TOKENIZERS[nlp] = (data, copy)
     return copy
+
+
+# Copying a tokenizer (its thousands of special cases) costs about 0.1 s: one copy per pipeline, made again
+# only if the pipeline's tokenizer has changed since (its serialised form differs).
+_PATTERN_TOKENIZERS: "weakref.WeakKeyDictionary[Language, tuple[bytes, Tokenizer]]" = weakref.WeakKeyDictionary()
 
 
 def plural_variants(surfaces: Iterable[str], no_plural: tuple[str, ...] | None = None) -> list[str]:
@@ -120,6 +132,7 @@ class GazetteerMatcher:
         self.single_exact: dict[str, str] = {}     # one-word surface -> match key, for "X-based" compounds
         self.single_folded: dict[str, str] = {}
         self.compound_suffixes: frozenset[str] = frozenset()   # "X-based", "X-guided": ``typing.json``
+        self._entries: dict[int, tuple[str, str, Provenance]] = {}     # match key -> parsed entry (``_entry``)
         self.ready = False
         self._state: dict | None = None
 
@@ -181,12 +194,19 @@ class GazetteerMatcher:
         spans = []
         for matcher in (self.exact, self.folded):
             for match_id, start, end in matcher(doc):
-                label, canonical, source = self.nlp.vocab.strings[match_id].split("\t")
-                spans.append(provenance_span(doc, start, end, Provenance(f"gazetteer:{source}", source=source),
-                                             label=label, kb_id=canonical))
+                label, canonical, prov = self._entry(match_id)
+                spans.append(provenance_span(doc, start, end, prov, label=label, kb_id=canonical))
         doc.spans["kg_gazetteer"] = sorted(spans, key=lambda s: (s.start, -s.end, s.label_))
         doc.spans["kg_compounds"] = self.compounds(doc)
         return doc
+
+    def _entry(self, match_id: int) -> tuple[str, str, Provenance]:
+        """(label, canonical name, provenance) of a match key, parsed once per key rather than once per match."""
+        entry = self._entries.get(match_id)
+        if entry is None:
+            label, canonical, source = self.nlp.vocab.strings[match_id].split("\t")
+            entry = self._entries[match_id] = (label, canonical, Provenance(f"gazetteer:{source}", source=source))
+        return entry
 
     def compounds(self, doc: Doc) -> list[Span]:
         """Listed names inside "X-based", "X-guided", "X-style" words ("Transformer-based" names Transformer).
@@ -194,11 +214,9 @@ class GazetteerMatcher:
         The span is the whole token; its ``kg_prefix`` extension carries the prefix so the mention's text is just the name.
         """
         spans = []
-        if "-" not in doc.text:
+        if "-" not in doc_string(doc):
             return spans
-        strings = doc.vocab.strings
-        for i, orth in enumerate(doc.to_array("ORTH").tolist()):     # no ``Token`` object per token
-            text = strings[orth]
+        for i, text in enumerate(token_texts(doc)):     # no ``Token`` object per token
             if "-" not in text:
                 continue
             prefix, _, suffix = text.rpartition("-")
@@ -224,12 +242,16 @@ def make_gazetteer(nlp: Language, name: str, ontology: str | None) -> GazetteerM
 def make_candidates(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     """Names no list knows: name-shaped tokens, typed-head phrases, acronym definitions."""
     typing = load_typing()
+    provenances: dict[tuple[str, bool], Provenance] = {}       # one record per (rule, strength), made once
 
     def candidates(doc: Doc) -> Doc:
         spans = []
-        words = [t.text for t in doc]          # one pass over the Doc's tokens, shared by both finders
+        words = token_texts(doc)              # built once from the token arrays, shared by both finders
         for cand in [*find_name_tokens(doc, typing, words), *find_headed_phrases(doc, typing, words)]:
-            prov = Provenance(cand.rule, strong=cand.strength == STRONG)
+            strong = cand.strength == STRONG
+            prov = provenances.get((cand.rule, strong))
+            if prov is None:
+                prov = provenances[(cand.rule, strong)] = Provenance(cand.rule, strong=strong)
             spans.append(provenance_span(doc, cand.start, cand.end, prov, label=cand.label or "", kb_id=cand.canonical))
         doc.spans["kg_candidates"] = spans
         pairs = []
@@ -288,7 +310,7 @@ class CueMatcher:
     def __call__(self, doc: Doc) -> Doc:
         if not self.ready:
             self.initialize()
-        spans = [Span(doc, s, e, label=self.vocab.strings[m]) for m, s, e in self.matcher(doc)]
+        spans = [Span(doc, s, e, label=m) for m, s, e in self.matcher(doc)]      # the match id is the label's hash
         doc.spans["kg_cues"] = sorted(spans, key=lambda s: (s.start, -s.end, s.label_))
         return doc
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from kg.paths import ontology_dir
@@ -50,7 +50,15 @@ class Cues:
 
     def rule(self, rule_id: str) -> CueRule | None:
         """The rule with this id, or None (blockers and markers are not rules)."""
-        return next((r for r in self.rules if r.id == rule_id), None)
+        return self._rules_by_id.get(rule_id)
+
+    @cached_property
+    def _rules_by_id(self) -> dict[str, CueRule]:
+        """Rule id -> the first rule with that id (looked up per cue and per candidate feature)."""
+        by_id: dict[str, CueRule] = {}
+        for r in self.rules:
+            by_id.setdefault(r.id, r)
+        return by_id
 
 
 @dataclass(frozen=True)
