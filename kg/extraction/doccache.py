@@ -53,10 +53,10 @@ def doc_string(doc: Doc) -> str:
 
 def token_bounds(doc: Doc) -> tuple[list[int], list[int]]:
     """Start and end character offsets of every token (built once)."""
-    cached = doc.user_data.get("kgtoken_bounds")
+    cached = doc.user_data.get("kg_token_bounds")
     if cached is None:
         starts = doc.to_array(IDX).tolist()
-        cached = doc.user_data["kgtoken_bounds"] = (starts, [s + len(t) for s, t in zip(starts, token_texts(doc))])
+        cached = doc.user_data["kg_token_bounds"] = (starts, [s + len(t) for s, t in zip(starts, token_texts(doc))])
     return cached
 
 

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from kg.extraction.assemble import Proposals
-from kg.extraction.doccache import cues_by_sentence, sentence_start_of, sentence_text_at
+from kg.extraction.doccache import cues_by_sentence, sentence_start_of, sentence_text_at, token_texts
 from kg.extraction.introduced import Introduced
 from kg.extraction.linking import Link
 from kg.extraction.mentions import DocMention
@@ -208,13 +208,13 @@ def type_context_features(p: Proposals, cand: EntityCandidate) -> Features:
     """The words near the first mentions of a name ("we train X on", "X, a benchmark of", "the X loss"): what
     decides between a trained model, a method and a dataset when the name itself does not tell (a paper's own
     name)."""
-    doc = p.doc
+    texts = token_texts(p.doc)           # no ``Token`` per word (spaCy's is_alpha and lower_ are these str methods)
     f: Features = {}
     for m in cand.mentions[:TYPE_CONTEXT_MENTIONS]:
-        lo, hi = max(0, m.start - TYPE_CONTEXT_WINDOW), min(len(doc), m.end + TYPE_CONTEXT_WINDOW)
-        for t in (*doc[lo:m.start], *doc[m.end:hi]):
-            if t.is_alpha and len(t) > 2:
-                f[f"tctx={t.lower_}"] = 1.0
+        lo, hi = max(0, m.start - TYPE_CONTEXT_WINDOW), min(len(texts), m.end + TYPE_CONTEXT_WINDOW)
+        for text in (*texts[lo:m.start], *texts[m.end:hi]):
+            if text.isalpha() and len(text) > 2:
+                f[f"tctx={text.lower()}"] = 1.0
     return f
 
 

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 CACHE_NAME = ".kg-patterns.json"
 _FORMAT = 1
 #: Pipeline components whose patterns are cached (they have ``state``/``load_state``/``initialize``).
-_COMPONENTS = ("kg_gazetteer", "kg_cues")
+PATTERN_COMPONENTS = ("kg_gazetteer", "kg_cues")
 
 
 def cache_key(nlp: Language, rules: str) -> str:
@@ -72,7 +72,7 @@ def prepare_patterns(nlp: Language, lexicon: Lexicon | None = None, cache: Path 
 
     key = cache_key(nlp, rules) if cache is not None else ""
     cached = _read(cache, key) if cache is not None else {}
-    parts = {name: nlp.get_pipe(name) for name in _COMPONENTS}
+    parts = {name: nlp.get_pipe(name) for name in PATTERN_COMPONENTS}
     states: dict[str, dict] = {}
     missing = []
     for name, component in parts.items():

@@ -21,6 +21,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from kg.errors import KgError, OutputError, StrictError
+from kg.nlp.pattern_cache import CACHE_NAME as PATTERN_CACHE
 from kg.pipeline.read import ReadStats, iter_inputs
 from kg.pipeline.report import Reporter
 from kg.pipeline.write import GraphWriter
@@ -189,9 +190,7 @@ def run_build(inputs: list[str], out_dir: Path, *, fmt: str | None = None, worke
     stats = ReadStats(reporter=reporter or Reporter())
     writers = core_writers() if writers is None else writers
     outputs = (*BUILD_OUTPUTS, *(name for name in writers if name not in BUILD_OUTPUTS))
-    from kg.nlp.pattern_cache import CACHE_NAME
-
-    prepare_output_dir(out_dir, (*outputs, CACHE_NAME))
+    prepare_output_dir(out_dir, (*outputs, PATTERN_CACHE))
     written: list[Path] = [out_dir / "extractions.jsonl"]
     stages = Stages(("load", "extract", "resolve", "graph", "write"), enabled=progress)
     try:
@@ -217,7 +216,6 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
                  progress: bool,
                  neo4j_csv: bool, strict: bool, rules_only: bool = False, update: bool = False) -> list[Path]:
     """The steps of ``run_build``; returns the files written (already moved into place)."""
-    from kg.nlp.pattern_cache import CACHE_NAME as PATTERN_CACHE
     from kg.pipeline.extract import LazyPipeline, extract_records
     from kg.pipeline.graph import build_graph
     from kg.pipeline.resolve import resolve

@@ -192,7 +192,9 @@ def _extract_pooled(records: Iterable[Item], nlp: Language | LazyPipeline, n_pro
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods:
         nlp = _pipeline(nlp)
-        for name in ("kg_gazetteer", "kg_cues"):
+        from kg.nlp.pattern_cache import PATTERN_COMPONENTS
+
+        for name in PATTERN_COMPONENTS:
             component = nlp.get_pipe(name)
             if not component.ready:
                 component.initialize()

@@ -83,12 +83,11 @@ def _add_edge(G: nx.MultiDiGraph, source: str, target: str, etype: str, paper: s
     key = f"{etype}|{paper}"
     if G.has_edge(source, target, key):
         return
+    attrs = {"type": etype, "paper": paper, "evidence": evidence, "rule": rule,
+             "confidence": round(float(confidence), 3)}
     if rules:                            # ``rules`` last: GraphML numbers its keys in order of first use
-        G.add_edge(source, target, key=key, type=etype, paper=paper, evidence=evidence, rule=rule,
-                   confidence=round(float(confidence), 3), rules=list(rules))
-    else:
-        G.add_edge(source, target, key=key, type=etype, paper=paper, evidence=evidence, rule=rule,
-                   confidence=round(float(confidence), 3))
+        attrs["rules"] = list(rules)
+    G.add_edge(source, target, key=key, **attrs)
 
 
 def build_graph(res: Resolution) -> nx.MultiDiGraph:

@@ -38,9 +38,6 @@ class ExtractionWriter:
     --------
     >>> import tempfile, os
     >>> from kg.records import Extraction
-
-_DECODER = json.JSONDecoder()
-_ACRONYMS = '{"acronyms": '
     >>> path = os.path.join(tempfile.mkdtemp(), "x.jsonl")
     >>> with open(path, "wb") as fh:
     ...     w = ExtractionWriter(fh)
