@@ -140,15 +140,17 @@ def neo4j_driver(neo4j_server):
 
 @pytest.fixture
 def managed_instance():
-    """Factory ``start(tag, password=None) -> Neo4jServer`` for dedicated instances, purged after the test."""
+    """Factory ``start(tag, password=None, running=True) -> Neo4jServer`` for dedicated instances, purged after
+    the test; ``running=False`` leaves a new instance unstarted (``neo4j-admin`` imports into it first)."""
     if _skip_requested():
         pytest.skip("KG_SKIP_NEO4J=1")
     started: list[Neo4jServer] = []
 
-    def start(tag: str, password: str | None = None) -> Neo4jServer:
+    def start(tag: str, password: str | None = None, running: bool = True) -> Neo4jServer:
         server = Neo4jServer(uri="", name=_instance_name(tag), managed=True, password=password, user="neo4j")
         started.append(server)
-        server.start(password=password)
+        if running:
+            server.start(password=password)
         return server
 
     yield start

@@ -46,8 +46,7 @@ def test_neo4j_admin_csv_import(managed_instance, tmp_path):
     write_graph_json(G, path)
     out = tmp_path / "csv"
     assert run_kg("export", str(path), "--format", "neo4j-admin-csv", "--out", str(out)).returncode == 0
-    server = managed_instance("import")
-    server.stop()
+    server = managed_instance("import", running=False)      # neo4j-admin imports into a stopped, new instance
     args = import_arguments(out)
     assert args[:3] == ["database", "import", "full"]
     proc = subprocess.run([str(SERVER_SCRIPT), "admin", "--name", server.name, "--",

@@ -9,7 +9,7 @@ folder under the temp dir (``$KG_NEO4J_STATE`` or ``$TMPDIR/kg-neo4j-$UID/NAME``
 Commands (run through ``scripts/neo4j-test-server``)::
 
     start [--name N] [--password PW] [--port P]   # idempotent; last line printed is bolt://127.0.0.1:PORT
-    stop [--name N] [--purge]                     # stops the JVM (SIGTERM, then SIGKILL); --purge deletes data
+    stop [--name N] [--purge]                     # stops the JVM (SIGTERM, then SIGKILL); --purge kills it at once and deletes data
     status [--name N]                             # "running bolt://..." (exit 0) or "stopped" (exit 3)
     admin [--name N] -- ARGS...                   # neo4j-admin ARGS against the instance (e.g. database import full)
     fetch                                         # only download the jars into the cache
@@ -309,12 +309,13 @@ def _is_zombie(pid: int) -> bool:
 
 
 def cmd_stop(args: argparse.Namespace) -> int:
-    """Stop the instance (no process is left behind); ``--purge`` also deletes its data folder."""
+    """Stop the instance (no process is left behind); ``--purge`` also deletes its data folder, so the server is
+    killed at once instead of shut down cleanly (nothing of it is kept: a clean shutdown only costs seconds)."""
     state = state_dir(args.name)
     pid = read_pid(state)
     if pid:
         log(f"stopping pid {pid}")
-        stop_pid(pid)
+        stop_pid(pid, timeout=0.0 if args.purge else 60.0)
     else:
         log("not running")
     (state / "server.pid").unlink(missing_ok=True)
