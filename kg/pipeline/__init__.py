@@ -24,7 +24,7 @@ from kg.errors import KgError, OutputError, StrictError
 from kg.nlp.pattern_cache import CACHE_NAME as PATTERN_CACHE
 from kg.pipeline.read import ReadStats, iter_inputs
 from kg.pipeline.report import Reporter
-from kg.pipeline.write import GraphWriter
+from kg.pipeline.write import GRAPH_INDEX, GraphWriter
 from kg.records import BadRecord
 from kg.schema import PAPER
 
@@ -49,6 +49,7 @@ class BuildSummary:
     outputs: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
     reused: int | None = None        # kg build --update: records whose earlier extraction was reused
+    copied: int | None = None        # kg build --update: papers whose edges were copied from the earlier files
 
     def skipped_by_reason(self) -> Counter:
         return Counter(b.reason.split(" (")[0].split(":")[0] for b in self.skipped)
@@ -190,7 +191,7 @@ def run_build(inputs: list[str], out_dir: Path, *, fmt: str | None = None, worke
     stats = ReadStats(reporter=reporter or Reporter())
     writers = core_writers() if writers is None else writers
     outputs = (*BUILD_OUTPUTS, *(name for name in writers if name not in BUILD_OUTPUTS))
-    prepare_output_dir(out_dir, (*outputs, PATTERN_CACHE))
+    prepare_output_dir(out_dir, (*outputs, PATTERN_CACHE, GRAPH_INDEX))
     written: list[Path] = [out_dir / "extractions.jsonl"]
     stages = Stages(("load", "extract", "resolve", "graph", "write"), enabled=progress)
     try:
@@ -217,7 +218,8 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
                  neo4j_csv: bool, strict: bool, rules_only: bool = False, update: bool = False) -> list[Path]:
     """The steps of ``run_build``; returns the files written (already moved into place)."""
     from kg.pipeline.extract import LazyPipeline, extract_records
-    from kg.pipeline.graph import build_graph
+    from kg.pipeline.splice import FILES, GraphIndex, assemble, save_index, spliceable
+    from kg.pipeline.splice import write as write_spliced
     from kg.pipeline.resolve import resolve
     from kg.pipeline.reuse import Reuse, Reused, write_build_state
     from kg.pipeline.store import ExtractionStore, ExtractionWriter, PaperRef
@@ -280,6 +282,7 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
         t0 = time.perf_counter()
         written = [extractions_path, *stream_neo4j_csv(res, out_dir / "neo4j-import", edge_counts=summary.edges)]
         store.close()
+        (out_dir / GRAPH_INDEX).unlink(missing_ok=True)
         commit([extractions_path])
         write_build_state(out_dir, spacy_model, rules_only, extractor)
         summary.removed = remove_stale(out_dir, written)
@@ -291,25 +294,60 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
 
     stages.start("graph")
     t0 = time.perf_counter()
-    G = build_graph(res)
+    core = _core_files(writers)
+    index = GraphIndex.load(out_dir) if update and core and len(writers) == 2 else None
+    asm = assemble(res, store, index)
+    if index is not None and not spliceable(asm, index):
+        asm = assemble(res, store, None)             # the copied edges' GraphML key ids would change
+    G = asm.graph
     G.graph["extractor"] = extractor
-    store.close()
-    del res, store                   # only the graph is needed from here on
+    if update:
+        log.info("graph: the edges of %d of %d papers copied from the earlier files", asm.copied, len(asm.papers))
     summary.seconds["graph"] = time.perf_counter() - t0
     stages.done()
 
     stages.start("write")
     t0 = time.perf_counter()
-    written = [extractions_path, *write_graph_files(G, out_dir, writers)]
+    if core:
+        json_path, graphml_path = out_dir / "graph.json", out_dir / "graph.graphml"
+        try:
+            keys, places = write_spliced(asm, tmp_path(json_path), tmp_path(graphml_path))
+        except (ValueError, IndexError, TypeError):   # an earlier file is not what its index says: start again
+            if asm.old is None:
+                raise
+            asm = assemble(res, store, None)
+            G = asm.graph
+            G.graph["extractor"] = extractor
+            keys, places = write_spliced(asm, tmp_path(json_path), tmp_path(graphml_path))
+        if update:
+            summary.copied = asm.copied
+        others = {name: w for name, w in writers.items() if name not in FILES}
+        written = [extractions_path, json_path, graphml_path, *write_graph_files(G, out_dir, others)]
+    else:
+        written = [extractions_path, *write_graph_files(G, out_dir, writers)]
+    store.close()
+    del res, store
+    (out_dir / GRAPH_INDEX).unlink(missing_ok=True)  # it describes the files about to be replaced
     commit(written)
+    if core:
+        save_index(out_dir, asm, keys, places)
     write_build_state(out_dir, spacy_model, rules_only, extractor)
     summary.removed = remove_stale(out_dir, written)
     summary.seconds["write"] = time.perf_counter() - t0
     stages.done()
     summary.papers = sum(1 for _, d in G.nodes(data=True) if d["label"] == PAPER)
     summary.entities = Counter(d["label"] for _, d in G.nodes(data=True) if d["label"] != PAPER)
-    summary.edges = Counter(d["type"] for _, _, d in G.edges(data=True))
+    summary.edges = asm.edge_types()
     return written
+
+
+def _core_files(writers: Mapping[str, GraphWriter]) -> bool:
+    """Whether graph.json and graph.graphml are written by the standard writers (then ``kg.io.graph_files``
+    writes both at once and records where every edge is, for the next ``--update``)."""
+    from kg.io.graph_json import write_graph_json
+    from kg.io.graphml import write_graphml
+
+    return writers.get("graph.json") is write_graph_json and writers.get("graph.graphml") is write_graphml
 
 
 def _report_duplicates(groups, reporter: Reporter, summary: BuildSummary) -> None:

@@ -83,6 +83,16 @@ class ExtractionStore(Mapping):
             out.append(Extraction.from_dict(json.loads(self._fh.read(ref.length))))
         return out
 
+    def lines(self, pid: str) -> list[bytes]:
+        """The extractions.jsonl lines of ``pid``'s records, unparsed, in the mapping's order."""
+        if self._fh is None:
+            self._fh = open(self._path, "rb")
+        out = []
+        for ref in self._refs[pid]:
+            self._fh.seek(ref.offset)
+            out.append(self._fh.read(ref.length))
+        return out
+
     def acronyms(self) -> Iterator[dict[str, str]]:
         """The ``acronyms`` of every extraction, paper by paper in the mapping's order, each record's in turn.
 
