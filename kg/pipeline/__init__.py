@@ -226,7 +226,7 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
     from kg.pipeline.write import commit, remove_stale, tmp_path, write_graph_files
 
     extractions_path = out_dir / "extractions.jsonl"
-    reuse = Reuse.open(out_dir, spacy_model, rules_only) if update else None
+    reuse = Reuse.open(out_dir, spacy_model, rules_only, fmt) if update else None
     if reuse is not None and reuse.note:
         log.warning("%s", reuse.note)
     stages.start("load")
@@ -240,7 +240,7 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
     refs: list[PaperRef] = []        # paper metadata + line offset; the extractions themselves stay on disk
     with open(tmp_path(extractions_path), "wb") as fh:
         writer = ExtractionWriter(fh)
-        stream = iter_inputs(inputs, fmt, stats)
+        stream = iter_inputs(inputs, fmt, stats, reuse.block if reuse is not None else None)
         records = TimedIterator(reuse.wrap(stream) if reuse is not None else stream)
         for ex in extract_records(_progress(records, enabled=progress, desc="extract"), nlp, n_process=workers,
                                   failures=summary.skipped, spacy_model=spacy_model, rules_only=rules_only):
@@ -254,6 +254,9 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
         summary.reused = reuse.reused
         reuse.close()
     _finish_reading(stats, summary.skipped, strict=strict)
+    whole = not (stats.skipped or stats.skipped_files or summary.skipped) and \
+        sum(f.items for f in stats.clean) == len(refs)
+    inputs_read = stats.clean if whole else None     # where each input file's lines are, for the next update
     if not refs:
         what = f"{len(stats.skipped) + len(summary.skipped)} records and {len(stats.skipped_files)} files skipped"
         raise KgError(f"no usable records in {', '.join(inputs)} ({what})")
@@ -284,7 +287,7 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
         store.close()
         (out_dir / GRAPH_INDEX).unlink(missing_ok=True)
         commit([extractions_path])
-        write_build_state(out_dir, spacy_model, rules_only, extractor)
+        write_build_state(out_dir, spacy_model, rules_only, extractor, inputs_read, fmt)
         summary.removed = remove_stale(out_dir, written)
         summary.seconds["graph+write"] = time.perf_counter() - t0
         summary.papers = len(res.papers)
@@ -331,7 +334,7 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
     commit(written)
     if core:
         save_index(out_dir, asm, keys, places)
-    write_build_state(out_dir, spacy_model, rules_only, extractor)
+    write_build_state(out_dir, spacy_model, rules_only, extractor, inputs_read, fmt)
     summary.removed = remove_stale(out_dir, written)
     summary.seconds["write"] = time.perf_counter() - t0
     stages.done()
