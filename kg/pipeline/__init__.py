@@ -315,9 +315,10 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
         json_path, graphml_path = out_dir / "graph.json", out_dir / "graph.graphml"
         try:
             keys, places = write_spliced(asm, tmp_path(json_path), tmp_path(graphml_path))
-        except (ValueError, IndexError, TypeError):   # an earlier file is not what its index says: start again
+        except (ValueError, IndexError, TypeError) as exc:   # an earlier file is not what its index says
             if asm.old is None:
                 raise
+            log.info("%s: %s: assembling the whole graph", out_dir / GRAPH_INDEX, exc)
             asm = assemble(res, store, None)
             G = asm.graph
             G.graph["extractor"] = extractor

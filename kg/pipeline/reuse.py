@@ -112,6 +112,7 @@ def write_build_state(out_dir: Path, spacy_model: str | None, rules_only: bool =
             files.append([f.path, f.size, f.mtime_ns, f.kind, first, f.items])
             first += f.items
         state["inputs"] = files
+        state["inputs_digest"] = _digest(files)
     tmp.write_text(json.dumps(state, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     os.replace(tmp, path)
     return path
@@ -159,10 +160,16 @@ def _in_order(paper: dict[str, Any]) -> dict[str, Any]:
     return ordered
 
 
+def _digest(inputs: list) -> str:
+    """SHA-1 of the recorded input files: a state file edited or damaged since is not trusted."""
+    return hashlib.sha1(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+
+
 def _inputs(state: Any, fmt: str | None, lines: int) -> dict[str, list]:
     """The earlier build's input files (``write_build_state``) that can be left unread: of paper records, read
     under the same ``--format``, each entry well-formed and within the ``lines`` of extractions.jsonl."""
-    if not isinstance(state, dict) or not isinstance(state.get("inputs"), list) or state.get("format") != fmt:
+    if not isinstance(state, dict) or not isinstance(state.get("inputs"), list) or state.get("format") != fmt \
+            or state.get("inputs_digest") != _digest(state["inputs"]):
         return {}
     out: dict[str, list] = {}
     for entry in state["inputs"]:
@@ -246,8 +253,10 @@ class Reuse:
         if st.st_size != size or st.st_mtime_ns != mtime_ns:
             return None
         old = self.lines[first:first + count]
-        if any(paper is None or not isinstance(paper.get("title"), str) for paper, _, _ in old):
-            return None
+        sources, lines = [path.name], [paper.get("line") if paper is not None else None for paper, _, _ in old]
+        if len(old) != count or any(paper is None or paper.get("sources") != sources for paper, _, _ in old) \
+                or not all(type(n) is int for n in lines) or lines != sorted(lines):
+            return None             # not the lines of this file, in order
         self.reused += count
         return FileBlock(InputFile(str(path), size, mtime_ns, kind, count),
                          [Reused(_in_order(paper), offset, length, True) for paper, offset, length in old])
