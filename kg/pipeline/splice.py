@@ -57,14 +57,6 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def lines_digest(lines: Iterable[bytes]) -> str:
-    """SHA-1 of a paper's extraction lines, in order (each ends with a newline, so the digest is unambiguous)."""
-    h = hashlib.sha1()
-    for line in lines:
-        h.update(line)
-    return h.hexdigest()
-
-
 def lookups(records: list[Extraction]) -> list[str]:
     """Every name a paper's edges look up in the resolution (mention canonicals, relation targets), once each."""
     names: dict[str, None] = {}
@@ -160,12 +152,12 @@ def _clean(res: Resolution, pid: str, digest: str, index: GraphIndex | None) -> 
 
 def assemble(res: Resolution, store: Any, index: GraphIndex | None = None) -> Assembly:
     """Assemble the graph of ``res``, taking from ``index`` the edges of every paper whose lines and resolution
-    are unchanged. ``store`` is the ``ExtractionStore`` of ``res`` (its ``lines`` are digested)."""
+    are unchanged. ``store`` is the ``ExtractionStore`` of ``res`` (its ``digest`` of a paper's lines is compared)."""
     G = graph_nodes(res)
     papers: dict[str, list] = {}
     clean: set[str] = set()
     for pid in sorted(res.extractions):
-        digest = lines_digest(store.lines(pid))
+        digest = store.digest(pid)
         entry = _clean(res, pid, digest, index)
         if entry is not None:
             papers[pid] = entry
