@@ -1,9 +1,10 @@
-"""graph.json and graph.graphml written together, edge by edge, with each edge's place in both files.
+"""graph.json and graph.graphml written together, edge by edge, with each node's and edge's place in both files.
 
 The same bytes as ``kg.io.graph_json.write_graph_json`` and ``kg.io.graphml.write_graphml`` (checked by
-``tests/test_update.py``), but an edge can also come as ready text: the bytes it had in an earlier pair of files
-(``kg.pipeline.splice`` copies the edges of unchanged papers that way instead of assembling and encoding them).
-Every edge's (offset, length) in both files is returned, so the next update can find it again.
+``tests/test_update_incremental.py``), but a node or edge can also come as ready text: the bytes it had in an
+earlier pair of files (``kg.pipeline.splice`` copies the edges and Paper nodes of unchanged papers that way instead
+of assembling and encoding them). Every node's and edge's (offset, length) in both files is returned, so the next
+update can find it again.
 
 An edge's text depends only on its endpoints, key and attributes, and, in GraphML, on the ids of the ``<key>``
 entries its attributes use; those ids are numbered in order of first use over the sorted nodes and edges, so
@@ -64,14 +65,20 @@ class Places:
     graphml_len: list[int] = field(default_factory=list)
 
 
+#: Where a node's text is: (graph.json offset, length, graph.graphml offset, length).
+NodePlace = tuple[int, int, int, int]
+
+
 @dataclass
-class OldEdges:
-    """The edges of an earlier pair of files, in their order: where each is, and its signature's number."""
+class EarlierFiles:
+    """The edges of an earlier pair of files, in their order: where each is, and its signature's number; and the
+    nodes whose texts are to be copied, with their places."""
 
     json_path: Path
     graphml_path: Path
     places: Places
     signatures: list[int]
+    nodes: dict[str, NodePlace] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -128,7 +135,7 @@ class _Out:
 _SEP = b",\n  "     # between two edges in graph.json (none in GraphML)
 
 
-def used_signatures(segments: Sequence[Segment], old: OldEdges | None) -> list[int]:
+def used_signatures(segments: Sequence[Segment], old: EarlierFiles | None) -> list[int]:
     """The signature numbers of the edges, each once, in order of first use."""
     seen: dict[int, None] = {}
     for seg in segments:
@@ -140,24 +147,29 @@ def used_signatures(segments: Sequence[Segment], old: OldEdges | None) -> list[i
 
 
 def write_graph_files(G: nx.MultiDiGraph, segments: Sequence[Segment], signatures: Sequence[Signature],
-                      json_path: Path, graphml_path: Path, old: OldEdges | None = None) -> tuple[KeyTable, Places]:
+                      json_path: Path, graphml_path: Path,
+                      old: EarlierFiles | None = None) -> tuple[KeyTable, Places, dict[str, NodePlace]]:
     """Write graph.json and graph.graphml of ``G``'s nodes and graph attributes and of the edges of ``segments``
-    (sorted by source, target and key; ``G``'s own edges are not read); return the key table and each edge's place.
+    (sorted by source, target and key; ``G``'s own edges are not read); return the key table, each edge's place
+    and each node's place.
 
-    ``signatures`` numbers the edge signatures (``edge_signature``). A ``range`` of ``segments`` is copied from the
-    files of ``old``, which must have been written with the same edge key ids (``edge_keys``); ``ValueError`` when
-    a copied range does not start and end as edges do.
+    ``signatures`` numbers the edge signatures (``edge_signature``). A ``range`` of ``segments``, and each node of
+    ``old.nodes``, is copied from the files of ``old``, which must have been written with the same key ids
+    (``edge_keys``; the whole key table for nodes); ``ValueError`` when a copied range does not start and end as
+    edges (nodes) do.
     """
     nodes = sorted(G._node)                       # GraphML's order; graph.json sorts by ``str`` (the same for kg)
     keys = key_table(G, nodes, [signatures[i] for i in used_signatures(segments, old)])
     places = Places()
+    node_places: dict[str, list[int]] = {}
     olds: list[_OldFile] = []
     try:
-        if old is not None and any(isinstance(seg, range) for seg in segments):
+        if old is not None and (old.nodes or any(isinstance(seg, range) for seg in segments)):
             olds = [_OldFile(old.json_path), _OldFile(old.graphml_path)]
+        copied = old.nodes if old is not None else {}
         with open(json_path, "wb") as jf, open(graphml_path, "wb") as gf:
             j, g = _Out(jf), _Out(gf)
-            _write_heads(G, nodes, keys, bool(segments), j, g)
+            _write_heads(G, nodes, keys, bool(segments), j, g, copied, olds, node_places)
             element = _ElementWriter(keys)
             for i, seg in enumerate(segments):
                 j.write(_SEP if i else b"\n  ")
@@ -172,11 +184,11 @@ def write_graph_files(G: nx.MultiDiGraph, segments: Sequence[Segment], signature
                 places.json_len.append(j.write(jtext))
                 places.graphml_at.append(g.at)
                 places.graphml_len.append(g.write(gtext))
-            _write_tails(G, nodes, bool(segments), j, g)
+            _write_tails(G, nodes, bool(segments), j, g, copied, olds, node_places)
     finally:
         for f in olds:
             f.close()
-    return keys, places
+    return keys, places, {n: (p[0], p[1], p[2], p[3]) for n, p in node_places.items()}
 
 
 def _copy(run: range, old: Places, olds: list[_OldFile], j: _Out, g: _Out, places: Places) -> None:
@@ -194,7 +206,8 @@ def _copy(run: range, old: Places, olds: list[_OldFile], j: _Out, g: _Out, place
     places.graphml_len.extend(old.graphml_len[first:last + 1])
 
 
-def _write_heads(G: nx.MultiDiGraph, nodes: list, keys: KeyTable, has_edges: bool, j: _Out, g: _Out) -> None:
+def _write_heads(G: nx.MultiDiGraph, nodes: list, keys: KeyTable, has_edges: bool, j: _Out, g: _Out,
+                 copied: dict[str, NodePlace], olds: list[_OldFile], node_places: dict[str, list[int]]) -> None:
     """graph.json up to its first edge; graph.graphml's keys and nodes, up to its first edge."""
     j.write(b'{\n "directed": true,\n "edges": ' + (b"[" if has_edges else b"[]"))
     g.write(("<?xml version='1.0' encoding='utf-8'?>\n" + _NS + "\n").encode())
@@ -206,10 +219,16 @@ def _write_heads(G: nx.MultiDiGraph, nodes: list, keys: KeyTable, has_edges: boo
     element = _ElementWriter(keys)
     attrs = G._node
     for n in nodes:
-        g.write(element("node", f' id="{_escape_attrib(str(n))}"', attrs[n], "node").encode("utf-8", "xmlcharrefreplace"))
+        place = copied.get(n)
+        if place is not None:
+            text = olds[1].slice(place[2], place[3], b"    <node ", b"\n")
+        else:
+            text = element("node", f' id="{_escape_attrib(str(n))}"', attrs[n], "node").encode("utf-8", "xmlcharrefreplace")
+        node_places[n] = [0, 0, g.at, g.write(text)]
 
 
-def _write_tails(G: nx.MultiDiGraph, nodes: list, has_edges: bool, j: _Out, g: _Out) -> None:
+def _write_tails(G: nx.MultiDiGraph, nodes: list, has_edges: bool, j: _Out, g: _Out,
+                 copied: dict[str, NodePlace], olds: list[_OldFile], node_places: dict[str, list[int]]) -> None:
     """graph.json after its last edge (graph attributes, nodes); graph.graphml's end."""
     if has_edges:
         j.write(b"\n ]")
@@ -217,7 +236,14 @@ def _write_tails(G: nx.MultiDiGraph, nodes: list, has_edges: bool, j: _Out, g: _
     attrs = G._node
     j.write(b"[" if nodes else b"[]")
     for i, n in enumerate(sorted(attrs, key=str)):
-        j.write((",\n  " if i else "\n  ").encode() + encode({**attrs[n], "id": n}, 2).encode())
+        j.write(b",\n  " if i else b"\n  ")
+        place = copied.get(n)
+        if place is not None:
+            text = olds[0].slice(place[0], place[1], b"{", b"}")
+        else:
+            text = encode({**attrs[n], "id": n}, 2).encode()
+        node_places[n][0] = j.at
+        node_places[n][1] = j.write(text)
     if nodes:
         j.write(b"\n ]")
     j.write(b"\n}\n")

@@ -314,7 +314,7 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
     if core:
         json_path, graphml_path = out_dir / "graph.json", out_dir / "graph.graphml"
         try:
-            keys, places = write_spliced(asm, tmp_path(json_path), tmp_path(graphml_path))
+            keys, places, node_places = write_spliced(asm, tmp_path(json_path), tmp_path(graphml_path))
         except (ValueError, IndexError, TypeError) as exc:   # an earlier file is not what its index says
             if asm.old is None:
                 raise
@@ -322,7 +322,7 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
             asm = assemble(res, store, None)
             G = asm.graph
             G.graph["extractor"] = extractor
-            keys, places = write_spliced(asm, tmp_path(json_path), tmp_path(graphml_path))
+            keys, places, node_places = write_spliced(asm, tmp_path(json_path), tmp_path(graphml_path))
         if update:
             summary.copied = asm.copied
         others = {name: w for name, w in writers.items() if name not in FILES}
@@ -334,7 +334,7 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
     (out_dir / GRAPH_INDEX).unlink(missing_ok=True)  # it describes the files about to be replaced
     commit(written)
     if core:
-        save_index(out_dir, asm, keys, places)
+        save_index(out_dir, asm, keys, places, node_places)
     write_build_state(out_dir, spacy_model, rules_only, extractor, inputs_read, fmt)
     summary.removed = remove_stale(out_dir, written)
     summary.seconds["write"] = time.perf_counter() - t0

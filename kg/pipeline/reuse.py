@@ -11,7 +11,8 @@ build of the same inputs.
 
 Input files too: every build records in the state file, when it read every file whole without a bad record
 or a failed extraction, each file's path, size, modification time, format and its block of lines; an update
-leaves a file with the same path, size, modification time and format unread (``Reuse.block``) and passes its
+leaves a file with the same path, size, modification time and format, read by the same reader code
+(``reader_fingerprint``), unread (``Reuse.block``) and passes its
 old lines on as they are (``Reused.verbatim``), with the paper metadata parsed from them in the order
 ``paper_metadata`` gives it. Only files of paper records are left unread (the paper of a ready extraction keeps
 its input's key order, which its line does not). The reading step then reports and counts them as if read.
@@ -93,6 +94,17 @@ def fingerprint(spacy_model: str | None, rules_only: bool = False) -> str:
     return h.hexdigest()
 
 
+@lru_cache(maxsize=None)
+def reader_fingerprint() -> str:
+    """Hash of the code that turns an input file into paper metadata (the readers and the reading step): an
+    input file is left unread only when the lines it gave were made by the same code."""
+    h = hashlib.sha1()
+    for root in (_PACKAGE / "readers", _PACKAGE / "pipeline" / "read.py", _PACKAGE / "records.py"):
+        for path in _files(root):
+            h.update(path.name.encode() + b"\x00" + hashlib.sha1(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
 def write_build_state(out_dir: Path, spacy_model: str | None, rules_only: bool = False,
                       extractor: str | None = None, inputs: list[InputFile] | None = None,
                       fmt: str | None = None) -> Path:
@@ -113,6 +125,7 @@ def write_build_state(out_dir: Path, spacy_model: str | None, rules_only: bool =
             first += f.items
         state["inputs"] = files
         state["inputs_digest"] = _digest(files)
+        state["readers"] = reader_fingerprint()
     tmp.write_text(json.dumps(state, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     os.replace(tmp, path)
     return path
@@ -169,7 +182,7 @@ def _inputs(state: Any, fmt: str | None, lines: int) -> dict[str, list]:
     """The earlier build's input files (``write_build_state``) that can be left unread: of paper records, read
     under the same ``--format``, each entry well-formed and within the ``lines`` of extractions.jsonl."""
     if not isinstance(state, dict) or not isinstance(state.get("inputs"), list) or state.get("format") != fmt \
-            or state.get("inputs_digest") != _digest(state["inputs"]):
+            or state.get("inputs_digest") != _digest(state["inputs"]) or state.get("readers") != reader_fingerprint():
         return {}
     out: dict[str, list] = {}
     for entry in state["inputs"]:

@@ -6,11 +6,12 @@ so no two papers share an edge. Every build records, in ``DIR/.kg-graph-index.js
 lines, the names it looks up, a digest of their resolution, and where each of its edges is in graph.json and
 graph.graphml (``kg.io.graph_files``). An update resolves every entity as before; a paper whose two digests are
 unchanged gets its edges' bytes copied from the earlier files, the others are assembled and encoded as in a full
-build, and every node (an entity's name, aliases and paper count can change with any paper) is encoded anew.
+build. Every node's attributes are made anew (an entity's name, aliases and paper count can change with any
+paper), and a node whose attributes have the digest recorded for it (``node_digest``) is copied too.
 
 The index is used only when it is sound: its format and the code that writes graph files are the same, both
-earlier files have the size and SHA-1 it recorded, and the GraphML key ids of the edge attributes are unchanged;
-otherwise, or when it is missing or damaged, the whole graph is assembled (and a new index written). Either way the
+earlier files have the size and SHA-1 it recorded, and the GraphML key ids of the edge attributes are unchanged
+(of every attribute, for nodes); otherwise, or when it is missing or damaged, the whole graph is assembled (and a new index written). Either way the
 files are the same bytes, and the index itself holds nothing that depends on how the build was made.
 """
 
@@ -22,14 +23,14 @@ import logging
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from kg.io.graph_files import (Edge, OldEdges, Places, Segment, Signature, edge_keys, edge_signature, key_table,
+from kg.io.graph_files import (Edge, EarlierFiles, Places, Segment, Signature, edge_keys, edge_signature, key_table,
                                 used_signatures, write_graph_files)
 from kg.pipeline.graph import add_paper_edges, graph_nodes
 from kg.pipeline.resolve import Resolution
@@ -86,16 +87,29 @@ _COLUMNS = ("source", "target", "key", "paper", "signature")
 _PLACES = ("json_at", "json_len", "graphml_at", "graphml_len")
 
 
+def node_digest(attrs: dict) -> str:
+    """SHA-1 of a node's attributes, in order, with their types (their ``repr``): a node's text is a function of
+    its id, its attributes and (GraphML) the key table.
+
+    >>> node_digest({"a": 1}) != node_digest({"a": 1.0}) != node_digest({"a": "1"})
+    True
+    """
+    return hashlib.sha1(repr(list(attrs.items())).encode("utf-8", "surrogatepass")).hexdigest()
+
+
 @dataclass
 class GraphIndex:
     """The earlier build's index: per paper [lines digest, view digest, names]; per edge, in file order, the
-    columns ``_COLUMNS`` and ``_PLACES``; the numbered edge signatures and the edge attributes' GraphML key ids."""
+    columns ``_COLUMNS`` and ``_PLACES``; per node its attributes' digest and places; the numbered edge signatures
+    and the GraphML key table."""
 
     papers: dict[str, list]
     edges: dict[str, list]
     signatures: list[Signature]
     keys: dict[tuple[str, str], str]          # edge attribute (name, type) -> GraphML key id
-    old: OldEdges
+    old: EarlierFiles
+    table: dict[tuple[str, str, str], str]    # the whole key table
+    nodes: dict[str, tuple[str, int, int, int, int]]    # node id -> digest and places
 
     @classmethod
     def load(cls, out_dir: Path) -> "GraphIndex | None":
@@ -115,10 +129,13 @@ class GraphIndex:
             if len({len(edges[c]) for c in (*_COLUMNS, *_PLACES)}) != 1 or not isinstance(data["papers"], dict):
                 raise ValueError("inconsistent")
             signatures = [tuple((str(n), str(k)) for n, k in sig) for sig in data["signatures"]]
-            keys = {(str(n), str(k)): str(kid) for n, k, kid in data["keys"]}
+            table = {(str(n), str(k), str(scope)): str(kid) for n, k, scope, kid in data["keys"]}
             places = Places(*(edges[c] for c in _PLACES))
-            old = OldEdges(out_dir / FILES[0], out_dir / FILES[1], places, edges["signature"])
-            return cls(data["papers"], edges, signatures, keys, old)
+            old = EarlierFiles(out_dir / FILES[0], out_dir / FILES[1], places, edges["signature"])
+            nodes = data["nodes"]
+            node_index = dict(zip(nodes["id"], zip(nodes["digest"], *(nodes[c] for c in _PLACES), strict=True),
+                                  strict=True))
+            return cls(data["papers"], edges, signatures, edge_keys(table), old, table, node_index)
         except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
             log.debug("%s: not used (%s): assembling the whole graph", out_dir / INDEX_NAME, exc)
             return None
@@ -131,10 +148,11 @@ class Assembly:
     graph: nx.MultiDiGraph                 # every node; the edges of the papers assembled in this run
     segments: list[Segment]                # new edges, and runs of the earlier files' edges, in file order
     signatures: list[Signature]            # the edge signatures, numbered
-    old: OldEdges | None                   # where the runs are
+    old: EarlierFiles | None                   # where the runs are
     papers: dict[str, list]                # paper id -> [lines digest, view digest, names]
     columns: dict[str, list]               # ``_COLUMNS`` of every edge in file order
     copied: int = 0                        # papers whose edges come from the earlier files
+    node_digests: dict[str, str] = field(default_factory=dict)    # node id -> ``node_digest``
 
     def edge_types(self) -> Counter:
         """Edges per type (an edge's key is ``TYPE|paper``)."""
@@ -203,31 +221,43 @@ def assemble(res: Resolution, store: Any, index: GraphIndex | None = None) -> As
         for c, value in zip(_COLUMNS, (u, v, k, d["paper"], number)):
             columns[c].append(value)
     copy(at, len(keep))
-    return Assembly(G, segments, signatures, index.old if index is not None else None, papers, columns, len(clean))
+    digests = {n: node_digest(attrs) for n, attrs in G._node.items()}
+    earlier = None
+    if index is not None:
+        earlier = EarlierFiles(index.old.json_path, index.old.graphml_path, index.old.places, index.old.signatures,
+                               {n: place[1:] for n, place in index.nodes.items() if digests.get(n) == place[0]})
+    return Assembly(G, segments, signatures, earlier, papers, columns, len(clean), digests)
 
 
 def spliceable(asm: Assembly, index: GraphIndex) -> bool:
-    """Whether the copied edges keep their GraphML key ids in the new key table."""
+    """Whether the copied edges keep their GraphML key ids in the new key table; nodes are copied only when the
+    whole table is unchanged (else their texts are made anew)."""
     used = [asm.signatures[i] for i in used_signatures(asm.segments, asm.old)]
-    keys = edge_keys(key_table(asm.graph, sorted(asm.graph._node), used))
+    table = key_table(asm.graph, sorted(asm.graph._node), used)
+    if table != index.table and asm.old is not None:
+        asm.old.nodes = {}
+    keys = edge_keys(table)
     return all(keys.get(pair) == kid for pair, kid in index.keys.items())
 
 
-def write(asm: Assembly, json_path: Path, graphml_path: Path) -> tuple[dict, Places]:
+def write(asm: Assembly, json_path: Path, graphml_path: Path) -> tuple[dict, Places, dict]:
     """Write graph.json and graph.graphml of ``asm`` (``kg.io.graph_files``)."""
     return write_graph_files(asm.graph, asm.segments, asm.signatures, json_path, graphml_path, asm.old)
 
 
-def save_index(out_dir: Path, asm: Assembly, keys: dict, places: Places) -> Path:
+def save_index(out_dir: Path, asm: Assembly, keys: dict, places: Places, node_places: dict) -> Path:
     """Write ``DIR/.kg-graph-index.json`` for the files just moved into place (atomically): a digest line,
     then the index as one JSON line."""
     edges = dict(asm.columns)
     edges.update((c, getattr(places, c)) for c in _PLACES)
+    ids = sorted(node_places)
+    nodes = {"id": ids, "digest": [asm.node_digests[n] for n in ids]}
+    nodes.update((c, [node_places[n][i] for n in ids]) for i, c in enumerate(_PLACES))
     files = [[(out_dir / name).stat().st_size, file_digest(out_dir / name)] for name in FILES]
     data = {"format": _FORMAT, "code": code_fingerprint(), "files": files,
-            "keys": [[n, k, kid] for (n, k), kid in edge_keys(keys).items()],
+            "keys": [[n, k, scope, kid] for (n, k, scope), kid in keys.items()],
             "signatures": [[list(pair) for pair in sig] for sig in asm.signatures],
-            "papers": asm.papers, "edges": edges}
+            "papers": asm.papers, "edges": edges, "nodes": nodes}
     text = json.dumps(data, separators=(",", ":")).encode() + b"\n"
     path = out_dir / INDEX_NAME
     tmp = path.with_name(path.name + ".tmp")
