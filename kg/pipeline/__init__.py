@@ -220,7 +220,9 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
     from kg.pipeline.extract import LazyPipeline, extract_records
     from kg.pipeline.splice import FILES, GraphIndex, assemble, save_index, spliceable
     from kg.pipeline.splice import write as write_spliced
-    from kg.pipeline.resolve import resolve
+    from kg.pipeline.duplicates import group_papers
+    from kg.pipeline.resolve import resolve_entities
+    from kg.pipeline.retally import retally
     from kg.pipeline.reuse import Reuse, Reused, write_build_state
     from kg.pipeline.store import ExtractionStore, ExtractionWriter, PaperRef
     from kg.pipeline.write import commit, remove_stale, tmp_path, write_graph_files
@@ -264,14 +266,17 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
 
     stages.start("resolve")
     t0 = time.perf_counter()
-    store = None
-
-    def load(chosen: dict[str, list[PaperRef]]) -> ExtractionStore:
-        nonlocal store
-        store = ExtractionStore(tmp_path(extractions_path), chosen)
-        return store
-
-    res = resolve(refs, load=load)
+    core = _core_files(writers)
+    index = GraphIndex.load(out_dir) if update and core and len(writers) == 2 and not neo4j_csv else None
+    groups = group_papers(refs)                      # as ``kg.pipeline.resolve.resolve`` does
+    store = ExtractionStore(tmp_path(extractions_path), groups.members)
+    res = None
+    if index is not None and index.tally is not None:
+        res = retally(groups.papers, store, index.papers, index.tally, index.expansions, extractions_path)
+    if res is None:
+        res = resolve_entities(groups.papers, store)
+    res.duplicates = groups.duplicates
+    del groups
     extractor = reuse.extractor if reuse is not None and reuse.extractor else extractor_version(rules_only)
     del refs
     _report_duplicates(res.duplicates, stats.reporter, summary)
@@ -297,8 +302,6 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
 
     stages.start("graph")
     t0 = time.perf_counter()
-    core = _core_files(writers)
-    index = GraphIndex.load(out_dir) if update and core and len(writers) == 2 else None
     asm = assemble(res, store, index)
     if index is not None and not spliceable(asm, index):
         asm = assemble(res, store, None)             # the copied edges' GraphML key ids would change

@@ -34,6 +34,7 @@ from kg.io.graph_files import (Edge, EarlierFiles, Places, Segment, Signature, e
                                 used_signatures, write_graph_files)
 from kg.pipeline.graph import add_paper_edges, graph_nodes
 from kg.pipeline.resolve import Resolution
+from kg.pipeline.retally import tally_data
 from kg.pipeline.write import GRAPH_INDEX as INDEX_NAME
 from kg.records import Extraction
 
@@ -42,9 +43,10 @@ log = logging.getLogger(__name__)
 FILES = ("graph.json", "graph.graphml")
 _FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parent.parent
-#: The code that decides an edge's bytes from a paper's lines and their resolution.
+#: The code that decides an edge's bytes from a paper's lines and their resolution, and the tally (``retally``).
 _CODE = ("pipeline/graph.py", "pipeline/splice.py", "io/graph_files.py", "io/graphml.py", "io/graph_json.py",
-         "jsontext.py")
+         "jsontext.py", "pipeline/resolve.py", "pipeline/retally.py", "pipeline/store.py", "normalize.py",
+         "text_clean.py", "records.py", "schema.py")
 
 
 @lru_cache(maxsize=None)
@@ -110,6 +112,8 @@ class GraphIndex:
     old: EarlierFiles
     table: dict[tuple[str, str, str], str]    # the whole key table
     nodes: dict[str, tuple[str, int, int, int, int]]    # node id -> digest and places
+    tally: Any = None                         # the resolution's tally (``kg.pipeline.retally.tally_data``)
+    expansions: dict[str, str] = field(default_factory=dict)    # ... and the acronym expansions it was made under
 
     @classmethod
     def load(cls, out_dir: Path) -> "GraphIndex | None":
@@ -135,7 +139,11 @@ class GraphIndex:
             nodes = data["nodes"]
             node_index = dict(zip(nodes["id"], zip(nodes["digest"], *(nodes[c] for c in _PLACES), strict=True),
                                   strict=True))
-            return cls(data["papers"], edges, signatures, edge_keys(table), old, table, node_index)
+            expansions = data["expansions"]
+            if not isinstance(expansions, dict):
+                raise ValueError("no expansions")
+            return cls(data["papers"], edges, signatures, edge_keys(table), old, table, node_index, data["tally"],
+                       expansions)
         except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
             log.debug("%s: not used (%s): assembling the whole graph", out_dir / INDEX_NAME, exc)
             return None
@@ -149,10 +157,11 @@ class Assembly:
     segments: list[Segment]                # new edges, and runs of the earlier files' edges, in file order
     signatures: list[Signature]            # the edge signatures, numbered
     old: EarlierFiles | None                   # where the runs are
-    papers: dict[str, list]                # paper id -> [lines digest, view digest, names]
+    papers: dict[str, list]                # paper id -> [lines digest, view digest, names, places of its lines]
     columns: dict[str, list]               # ``_COLUMNS`` of every edge in file order
     copied: int = 0                        # papers whose edges come from the earlier files
     node_digests: dict[str, str] = field(default_factory=dict)    # node id -> ``node_digest``
+    resolution: Resolution | None = None   # what the graph was assembled from (its tally goes into the index)
 
     def edge_types(self) -> Counter:
         """Edges per type (an edge's key is ``TYPE|paper``)."""
@@ -178,12 +187,12 @@ def assemble(res: Resolution, store: Any, index: GraphIndex | None = None) -> As
         digest = store.digest(pid)
         entry = _clean(res, pid, digest, index)
         if entry is not None:
-            papers[pid] = entry
+            papers[pid] = [*entry, store.places(pid)]
             clean.add(pid)
             continue
         records = res.extractions[pid]
         names = lookups(records)
-        papers[pid] = [digest, view_digest(res, names), names]
+        papers[pid] = [digest, view_digest(res, names), names, store.places(pid)]
         add_paper_edges(G, res, pid, records)
     signatures = list(index.signatures) if index is not None else []
     numbers = {sig: i for i, sig in enumerate(signatures)}
@@ -226,7 +235,7 @@ def assemble(res: Resolution, store: Any, index: GraphIndex | None = None) -> As
     if index is not None:
         earlier = EarlierFiles(index.old.json_path, index.old.graphml_path, index.old.places, index.old.signatures,
                                {n: place[1:] for n, place in index.nodes.items() if digests.get(n) == place[0]})
-    return Assembly(G, segments, signatures, earlier, papers, columns, len(clean), digests)
+    return Assembly(G, segments, signatures, earlier, papers, columns, len(clean), digests, res)
 
 
 def spliceable(asm: Assembly, index: GraphIndex) -> bool:
@@ -257,8 +266,10 @@ def save_index(out_dir: Path, asm: Assembly, keys: dict, places: Places, node_pl
     data = {"format": _FORMAT, "code": code_fingerprint(), "files": files,
             "keys": [[n, k, scope, kid] for (n, k, scope), kid in keys.items()],
             "signatures": [[list(pair) for pair in sig] for sig in asm.signatures],
-            "papers": asm.papers, "edges": edges, "nodes": nodes}
-    text = json.dumps(data, separators=(",", ":")).encode() + b"\n"
+            "papers": asm.papers, "edges": edges, "nodes": nodes,
+            "tally": tally_data(asm.resolution.tally) if asm.resolution and asm.resolution.tally else None,
+            "expansions": asm.resolution.expansions if asm.resolution else {}}
+    text = json.dumps(data, separators=(",", ":"), sort_keys=True).encode() + b"\n"
     path = out_dir / INDEX_NAME
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(hashlib.sha1(text).hexdigest().encode() + b"\n" + text)

@@ -86,6 +86,10 @@ class ExtractionStore(Mapping):
             out.append(Extraction.from_dict(json.loads(self._fh.read(ref.length))))
         return out
 
+    def places(self, pid: str) -> list[list[int]]:
+        """(offset, length) of each of ``pid``'s lines, in the mapping's order."""
+        return [[ref.offset, ref.length] for ref in self._refs[pid]]
+
     def digest(self, pid: str) -> str:
         """SHA-1 of the SHA-1s of ``pid``'s lines, in the mapping's order (the lines themselves are not read)."""
         h = hashlib.sha1()
