@@ -70,6 +70,22 @@ def earlier(tmp_path: Path) -> tuple[Path, Path]:
 
 
 @pytest.fixture
+def full_resolutions(monkeypatch) -> list[int]:
+    """How many times every paper is resolved anew (not from the earlier build's tally)."""
+    import kg.pipeline.resolve as resolve_step
+
+    calls: list[int] = []
+    real = resolve_step.resolve_entities
+
+    def spy(papers, extractions):
+        calls.append(len(papers))
+        return real(papers, extractions)
+
+    monkeypatch.setattr(resolve_step, "resolve_entities", spy)
+    return calls
+
+
+@pytest.fixture
 def reads(monkeypatch) -> list[str]:
     """The names of the input files the reading step parses."""
     seen: list[str] = []
@@ -98,12 +114,13 @@ def update_equals_scratch(inputs: Path, built: Path, tmp_path: Path, *, html: bo
     return summary
 
 
-def test_unchanged_files_are_not_read(earlier, reads, tmp_path: Path) -> None:
+def test_unchanged_files_are_not_read(earlier, reads, full_resolutions, tmp_path: Path) -> None:
     inputs, built = earlier
     write_jsonl(inputs / "c.jsonl", [PLAIN])
     reads.clear()
     summary = build(inputs, built, update=True)
     assert reads == ["c.jsonl"]
+    assert full_resolutions == []                        # the earlier tally, plus the new paper
     assert summary.reused == 5 and summary.records == 6
     assert summary.copied == 5                          # every old paper's edges copied
     build(inputs, tmp_path / "scratch")
@@ -129,12 +146,13 @@ def test_touched_file_is_read_again(earlier, reads, tmp_path: Path) -> None:
     assert summary.reused == 5 and summary.copied == 5   # same records: extractions and edges reused
 
 
-def test_changed_file(earlier, reads, tmp_path: Path) -> None:
+def test_changed_file(earlier, reads, full_resolutions, tmp_path: Path) -> None:
     inputs, built = earlier
     write_jsonl(inputs / "b.jsonl", [dict(B[0], abstract=B[0]["abstract"].replace("PubMed", "GovReport"))])
     summary = update_equals_scratch(inputs, built, tmp_path, reads=reads)
     assert reads == ["b.jsonl"]
     assert summary.copied == 3                           # the papers of a.jsonl
+    assert full_resolutions == [4]                       # the scratch build only
 
 
 def test_removed_file(earlier, reads, tmp_path: Path) -> None:
@@ -144,14 +162,36 @@ def test_removed_file(earlier, reads, tmp_path: Path) -> None:
     assert reads == [] and summary.copied == 3
 
 
-def test_new_alias_remakes_the_old_papers_edges(earlier, tmp_path: Path) -> None:
-    """The new paper gives an old paper's entity another id: that paper's edges are made again, others copied."""
+def test_duplicate_of_an_old_paper(earlier, full_resolutions, tmp_path: Path) -> None:
+    """A new file lists an old paper again (revised): its tally is taken out and put back with both records."""
+    inputs, built = earlier
+    write_jsonl(inputs / "c.jsonl", [dict(A[1], abstract=A[1]["abstract"] + " We also test on chess.",
+                                          date="2024-04-01"), PLAIN])
+    summary = update_equals_scratch(inputs, built, tmp_path)
+    assert full_resolutions == [6] and summary.copied == 4
+
+
+def test_earlier_line_unlike_its_digest(earlier, full_resolutions, tmp_path: Path) -> None:
+    """The earlier line of a changed paper is not what the tally was made from: every paper is resolved anew."""
+    inputs, built = earlier
+    lines = built / "extractions.jsonl"
+    lines.write_bytes(lines.read_bytes().replace(b"MS MARCO", b"MS MARCX"))
+    write_jsonl(inputs / "b.jsonl", [B[0]])
+    update_equals_scratch(inputs, built, tmp_path)
+    assert full_resolutions == [4, 4]
+
+
+def test_new_alias_remakes_the_old_papers_edges(earlier, full_resolutions, tmp_path: Path) -> None:
+    """The new paper gives an old paper's entity another id: that paper's edges are made again, others copied.
+    Its acronym definition changes the expansions, so every paper is resolved anew."""
     inputs, built = earlier
     write_jsonl(inputs / "c.jsonl", HGT)
     assert build(inputs, built, update=True).copied == 5
+    assert full_resolutions == []
     write_jsonl(inputs / "d.jsonl", [ALIAS])
     summary = update_equals_scratch(inputs, built, tmp_path)
     assert 5 <= summary.copied < 7
+    assert full_resolutions == [8, 8]                    # the update and the scratch build
     graph = json.loads((built / "graph.json").read_text(encoding="utf-8"))
     assert "ent:heterogeneousgraphtransformer" in {n["id"] for n in graph["nodes"]}
 
