@@ -120,6 +120,9 @@ class ExtractionStore(Mapping):
     def __iter__(self) -> Iterator[str]:
         return iter(self._refs)
 
+    def __contains__(self, pid: object) -> bool:
+        return pid in self._refs           # ``Mapping`` would parse the paper's lines to find out
+
     def __len__(self) -> int:
         return len(self._refs)
 
