@@ -11,10 +11,12 @@ earlier build in the same folder stays intact; the reading step skips bad record
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,6 +108,22 @@ def _finish_reading(stats: ReadStats, failures: list[BadRecord], *, strict: bool
                           f"skipped (first: {where}: {first.reason}); nothing written")
 
 
+@contextmanager
+def fewer_collections(young: int = 100_000) -> Iterator[None]:
+    """Let the cyclic garbage collector wait for ``young`` new objects (instead of 700) before a collection.
+
+    A build holds hundreds of thousands of long-lived objects (paper metadata, the earlier build's index and
+    tally, the graph), and each collection of the older generations walks all of them: with the default
+    threshold that was a sixth of an update's CPU time. What is collected does not change, only how often.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(max(young, before[0]), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def _write_errors(exc: OSError, where: Path) -> Exception:
     """An OS error about an output file, as a one-line ``OutputError`` naming the file; others unchanged
     (``spacy.load`` raises ``OSError`` for a missing model, which is not an output problem)."""
@@ -195,9 +213,10 @@ def run_build(inputs: list[str], out_dir: Path, *, fmt: str | None = None, worke
     written: list[Path] = [out_dir / "extractions.jsonl"]
     stages = Stages(("load", "extract", "resolve", "graph", "write"), enabled=progress)
     try:
-        written = _build_steps(inputs, out_dir, summary, stats, stages, fmt=fmt, workers=workers,
-                               spacy_model=spacy_model, writers=writers, progress=progress, neo4j_csv=neo4j_csv,
-                               strict=strict, rules_only=rules_only, update=update)
+        with fewer_collections():
+            written = _build_steps(inputs, out_dir, summary, stats, stages, fmt=fmt, workers=workers,
+                                   spacy_model=spacy_model, writers=writers, progress=progress,
+                                   neo4j_csv=neo4j_csv, strict=strict, rules_only=rules_only, update=update)
     except OSError as exc:
         discard([out_dir / name for name in outputs])
         raise _write_errors(exc, out_dir) from None
