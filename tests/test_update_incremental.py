@@ -204,11 +204,13 @@ def test_new_metadata_field_shifts_graphml_keys(earlier, tmp_path: Path) -> None
     assert summary.copied == 0
 
 
-def test_html_output(earlier, tmp_path: Path) -> None:
+def test_html_output(earlier, full_resolutions, tmp_path: Path) -> None:
+    """With graph.html the whole graph is assembled, but the earlier tally is still used."""
     inputs, built = earlier
     build(inputs, built, html=True)
     write_jsonl(inputs / "c.jsonl", [PLAIN])
-    update_equals_scratch(inputs, built, tmp_path, html=True)
+    summary = update_equals_scratch(inputs, built, tmp_path, html=True)
+    assert full_resolutions == [5, 6] and summary.copied == 0
 
 
 @pytest.mark.parametrize("damage", ["missing", "not json", "bad inputs", "edited inputs", "other format"])

@@ -286,7 +286,7 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
     stages.start("resolve")
     t0 = time.perf_counter()
     core = _core_files(writers)
-    index = GraphIndex.load(out_dir) if update and core and len(writers) == 2 and not neo4j_csv else None
+    index = GraphIndex.load(out_dir) if update and core and not neo4j_csv else None
     groups = group_papers(refs)                      # as ``kg.pipeline.resolve.resolve`` does
     store = ExtractionStore(tmp_path(extractions_path), groups.members)
     res = None
@@ -321,6 +321,8 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
 
     stages.start("graph")
     t0 = time.perf_counter()
+    if len(writers) > 2:                             # another view (graph.html) needs the whole graph
+        index = None
     asm = assemble(res, store, index)
     if index is not None and not spliceable(asm, index):
         asm = assemble(res, store, None)             # the copied edges' GraphML key ids would change
