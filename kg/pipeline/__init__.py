@@ -239,11 +239,8 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
     from kg.pipeline.extract import LazyPipeline, extract_records
     from kg.pipeline.splice import FILES, GraphIndex, assemble, save_index, spliceable
     from kg.pipeline.splice import write as write_spliced
-    from kg.pipeline.duplicates import group_papers
-    from kg.pipeline.resolve import resolve_entities
-    from kg.pipeline.retally import retally
     from kg.pipeline.reuse import Reuse, Reused, write_build_state
-    from kg.pipeline.store import ExtractionStore, ExtractionWriter, PaperRef
+    from kg.pipeline.store import ExtractionWriter, PaperRef
     from kg.pipeline.write import commit, remove_stale, tmp_path, write_graph_files
 
     extractions_path = out_dir / "extractions.jsonl"
@@ -287,15 +284,7 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
     t0 = time.perf_counter()
     core = _core_files(writers)
     index = GraphIndex.load(out_dir) if update and core and not neo4j_csv else None
-    groups = group_papers(refs)                      # as ``kg.pipeline.resolve.resolve`` does
-    store = ExtractionStore(tmp_path(extractions_path), groups.members)
-    res = None
-    if index is not None and index.tally is not None:
-        res = retally(groups.papers, store, index.papers, index.tally, index.expansions, extractions_path)
-    if res is None:
-        res = resolve_entities(groups.papers, store)
-    res.duplicates = groups.duplicates
-    del groups
+    res, store = _resolve(refs, extractions_path, index)
     extractor = reuse.extractor if reuse is not None and reuse.extractor else extractor_version(rules_only)
     del refs
     _report_duplicates(res.duplicates, stats.reporter, summary)
@@ -321,7 +310,7 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
 
     stages.start("graph")
     t0 = time.perf_counter()
-    if len(writers) > 2:                             # another view (graph.html) needs the whole graph
+    if set(writers) != set(FILES):                   # another view (graph.html) needs the whole graph
         index = None
     asm = assemble(res, store, index)
     if index is not None and not spliceable(asm, index):
@@ -367,6 +356,28 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
     summary.entities = Counter(d["label"] for _, d in G.nodes(data=True) if d["label"] != PAPER)
     summary.edges = asm.edge_types()
     return written
+
+
+def _resolve(refs: list, extractions_path: Path, index) -> tuple:
+    """Group the records into papers (``kg.pipeline.duplicates``) and resolve their entities: from the earlier
+    build's tally when ``index`` (a ``kg.pipeline.splice.GraphIndex``) has one that can be brought up to date
+    (``kg.pipeline.retally``), else from every paper, as ``kg.pipeline.resolve.resolve`` does. Returns the
+    ``Resolution`` and the ``ExtractionStore`` of the new extractions.jsonl (still at its ``.tmp`` name)."""
+    from kg.pipeline.duplicates import group_papers
+    from kg.pipeline.resolve import resolve_entities
+    from kg.pipeline.retally import retally
+    from kg.pipeline.store import ExtractionStore
+    from kg.pipeline.write import tmp_path
+
+    groups = group_papers(refs)
+    store = ExtractionStore(tmp_path(extractions_path), groups.members)
+    res = None
+    if index is not None and index.tally is not None:
+        res = retally(groups.papers, store, index.papers, index.tally, index.expansions, extractions_path)
+    if res is None:
+        res = resolve_entities(groups.papers, store)
+    res.duplicates = groups.duplicates
+    return res, store
 
 
 def _core_files(writers: Mapping[str, GraphWriter]) -> bool:

@@ -1,18 +1,20 @@
-"""Steps 4-5 of ``kg build --update``: the edges of unchanged papers are copied from the earlier graph files.
+"""Steps 4-5 of ``kg build --update``: the edges and nodes of unchanged papers are copied from the earlier files.
 
 A paper's edges (``kg.pipeline.graph.add_paper_edges``) are a function of its records' extractions.jsonl lines (in
 order) and of what the names those lines look up resolve to (entity id and label): their keys are ``TYPE|paper``,
 so no two papers share an edge. Every build records, in ``DIR/.kg-graph-index.json``, per paper: a digest of its
-lines, the names it looks up, a digest of their resolution, and where each of its edges is in graph.json and
-graph.graphml (``kg.io.graph_files``). An update resolves every entity as before; a paper whose two digests are
-unchanged gets its edges' bytes copied from the earlier files, the others are assembled and encoded as in a full
-build. Every node's attributes are made anew (an entity's name, aliases and paper count can change with any
-paper), and a node whose attributes have the digest recorded for it (``node_digest``) is copied too.
+lines, the names it looks up, a digest of their resolution and where its lines are; per edge and per node, where
+it is in graph.json and graph.graphml (``kg.io.graph_files``); per node, a digest of its attributes; and the
+resolution's tally with its acronym expansions (``kg.pipeline.retally``). In an update, a paper whose two digests
+are unchanged gets its edges' bytes copied from the earlier files, the others are assembled and encoded as in a
+full build. Every node's attributes are made anew (an entity's name, aliases and paper count can change with any
+paper), and a node whose attributes have the digest recorded for it (``node_digest``) is copied.
 
-The index is used only when it is sound: its format and the code that writes graph files are the same, both
-earlier files have the size and SHA-1 it recorded, and the GraphML key ids of the edge attributes are unchanged
-(of every attribute, for nodes); otherwise, or when it is missing or damaged, the whole graph is assembled (and a new index written). Either way the
-files are the same bytes, and the index itself holds nothing that depends on how the build was made.
+The index is used only when it is sound: the digest of its text matches, its format and the code that makes
+graph files are the same, both earlier files have the size and SHA-1 it recorded, and the GraphML key ids of the
+edge attributes are unchanged (of every attribute, for nodes); otherwise, or when it is missing or damaged, the
+whole graph is assembled (and a new index written). Either way the files are the same bytes, and the index itself
+holds nothing that depends on how the build was made (an update writes the index a full build would).
 """
 
 from __future__ import annotations
@@ -156,7 +158,7 @@ class Assembly:
     graph: nx.MultiDiGraph                 # every node; the edges of the papers assembled in this run
     segments: list[Segment]                # new edges, and runs of the earlier files' edges, in file order
     signatures: list[Signature]            # the edge signatures, numbered
-    old: EarlierFiles | None                   # where the runs are
+    old: EarlierFiles | None               # where the copied runs and nodes are
     papers: dict[str, list]                # paper id -> [lines digest, view digest, names, places of its lines]
     columns: dict[str, list]               # ``_COLUMNS`` of every edge in file order
     copied: int = 0                        # papers whose edges come from the earlier files
