@@ -4,9 +4,10 @@
 For each corpus (the seeds, and generated corpora of N abstracts made at run time by recombining the seed
 abstracts, as in ``scripts/bench_build.py``) the script
 
-1. builds the *old* inputs into ``UPDATED`` (an earlier build; not timed);
-2. adds 1% new records (a ``new.jsonl`` of generated abstracts with unique titles) and times, as separate whole
-   processes, ``kg build ALL --out SCRATCH`` and ``kg build ALL --update UPDATED``;
+1. builds a folder of the *old* inputs into ``UPDATED`` (an earlier build; not timed);
+2. adds 1% new records to that folder (a ``new.jsonl`` of generated abstracts with unique titles), as a fetch of
+   new days does, and times, as separate whole processes, ``kg build FOLDER --out SCRATCH`` and
+   ``kg build FOLDER --update UPDATED`` (the old input files are unchanged, so the update leaves them unread);
 3. checks that every file of ``UPDATED`` equals the one in ``SCRATCH`` byte for byte, and prints one table:
    records, new records, reused extractions, wall and CPU (user + system) time of both builds and their ratios,
    and the stage times. On a shared machine CPU time is the steadier figure.
@@ -45,19 +46,19 @@ def same_files(a: Path, b: Path) -> bool:
 
 def bench(name: str, old_files: list[Path], new_records: int, papers, work: Path) -> dict:
     """Build the old inputs, add ``new_records`` generated ones, time scratch vs update; return the figures."""
-    old, all_ = work / f"{name}-old", work / f"{name}-all"
-    old.mkdir()
+    listings = work / f"{name}-listings"
+    listings.mkdir()
     for f in old_files:
-        shutil.copy(f, old / f.name)
-    shutil.copytree(old, all_)
+        shutil.copy(f, listings / f.name)
+    updated, scratch = work / f"{name}-updated", work / f"{name}-scratch"
+    kg_build(listings, "--out", str(updated))
     generated = work / f"{name}-gen.jsonl"
     generate_corpus(papers, new_records, generated, seed=99)   # another seed: not in the old inputs
     lines = generated.read_text(encoding="utf-8").splitlines(keepends=True)
-    (all_ / "new.jsonl").write_text("".join(l.replace("(corpus study", "(new study") for l in lines), encoding="utf-8")
-    updated, scratch = work / f"{name}-updated", work / f"{name}-scratch"
-    kg_build(old, "--out", str(updated))
-    full = kg_build(all_, "--out", str(scratch))
-    upd = kg_build(all_, "--update", str(updated))
+    (listings / "new.jsonl").write_text("".join(l.replace("(corpus study", "(new study") for l in lines),
+                                        encoding="utf-8")
+    full = kg_build(listings, "--out", str(scratch))
+    upd = kg_build(listings, "--update", str(updated))
     records = next(int(l.split()[-1]) for l in full.stdout.splitlines() if l.startswith("records read:"))
     reused = next((int(l.split()[1]) for l in upd.stdout.splitlines() if l.startswith("reused:")), -1)
     return {"corpus": name, "records": records, "new": new_records, "reused": reused, "full_s": full.wall,

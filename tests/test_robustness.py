@@ -184,6 +184,18 @@ def test_write_failure_mid_build_is_a_one_line_error(tmp_path: Path) -> None:
     assert not list((tmp_path / "out").glob("*.tmp"))
 
 
+def test_write_failure_in_the_combined_writer_is_a_one_line_error(tmp_path: Path) -> None:
+    """The same through the writer of graph.json and graph.graphml together (``kg.io.graph_files``)."""
+    code = ("import sys, errno, kg.io.graph_files as w\n"
+            "def boom(*a, **k): raise OSError(errno.ENOSPC, 'No space left on device', 'graph.json.tmp')\n"
+            "w.write_graph_files = boom\n"
+            "from kg.cli import main\n"
+            f"sys.exit(main(['build', {str(SAMPLE)!r}, '--out', {str(tmp_path / 'out')!r}]))\n")
+    run = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    one_line_error(run, 3, "graph.json.tmp", "No space left on device")
+    assert not list((tmp_path / "out").glob("*.tmp"))
+
+
 def test_http_neo4j_uri_is_a_setting_error() -> None:
     run = kg("neo4j", "query", "RETURN 1", env={"NEO4J_URI": "http://neo4j:secret@localhost:7474"})
     one_line_error(run, 5, "NEO4J_URI", "bolt://")

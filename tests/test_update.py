@@ -71,8 +71,8 @@ def test_update_equals_a_full_build(earlier, tmp_path: Path) -> None:
     assert f"reused:         {total - 2} of {total} extractions (2 records extracted)" in proc.stdout
     assert kg("-q", "build", str(grown), "--out", str(scratch), "--no-html").returncode == 0
     assert files(updated) == files(scratch)
-    assert sorted(files(updated)) == [".kg-build.json", ".kg-patterns.json", "extractions.jsonl", "graph.graphml",
-                                      "graph.json"]
+    assert sorted(files(updated)) == [".kg-build.json", ".kg-graph-index.json", ".kg-patterns.json",
+                                      "extractions.jsonl", "graph.graphml", "graph.json"]
     lines = [json.loads(x) for x in (updated / "extractions.jsonl").read_text().splitlines()]
     upvotes = {x["paper"]["title"]: x["paper"].get("extra", {}).get("upvotes") for x in lines}
     assert [upvotes[p["title"]] for p in (*PAPERS, NEW)] == [3, None, 7]  # the reused one has its new metadata

@@ -20,8 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     target = p.add_mutually_exclusive_group(required=True)
     target.add_argument("--out", type=Path, metavar="DIR", help="output folder (created if missing)")
     target.add_argument("--update", type=Path, metavar="DIR",
-                        help="like --out DIR, but reuse the extractions of the earlier build in DIR for records whose "
-                        "title and abstract are unchanged: only new or changed records are extracted; same output")
+                        help="like --out DIR, but reuse the earlier build in DIR: unchanged input files are not read, "
+                        "only new or changed records are extracted, only changed papers are resolved again and (with "
+                        "--no-html) encoded again; same output")
     p.add_argument("--no-html", action="store_true", help="skip graph.html (an older DIR/graph.html is removed)")
     p.add_argument("--neo4j-csv", action="store_true",
                    help="for corpora too large for one in-memory graph: never build the NetworkX graph; write "

@@ -92,14 +92,20 @@ def _add_edge(G: nx.MultiDiGraph, source: str, target: str, etype: str, paper: s
 
 def build_graph(res: Resolution) -> nx.MultiDiGraph:
     """Return the knowledge graph of ``res``; deterministic for the same input."""
+    G = graph_nodes(res)
+    for pid in sorted(res.extractions):
+        add_paper_edges(G, res, pid, res.extractions[pid])
+    return G
+
+
+def graph_nodes(res: Resolution) -> nx.MultiDiGraph:
+    """A graph of every Paper and entity node of ``res``, without edges."""
     G = nx.MultiDiGraph()
     for pid in sorted(res.papers):
         G.add_node(pid, **paper_node_attrs(res.papers[pid]))
     for eid in sorted(res.entities):
         ent = res.entities[eid]
         G.add_node(eid, label=ent.label, name=ent.name, aliases=list(ent.aliases), paper_count=len(ent.papers))
-    for pid in sorted(res.extractions):
-        add_paper_edges(G, res, pid, res.extractions[pid])
     return G
 
 

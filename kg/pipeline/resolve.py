@@ -64,6 +64,8 @@ class Resolution:
     entities: dict[str, EntityNode]                # entity id -> node
     key_to_entity: dict[str, str]                  # fold key -> entity id
     duplicates: list[DuplicateGroup] = field(default_factory=list)   # papers listed more than once
+    tally: Tally | None = None                     # what the entities were resolved from
+    expansions: dict[str, str] = field(default_factory=dict)   # acronym fold key -> long form's
 
     def entity_of(self, canonical: str) -> EntityNode | None:
         """The entity node a paper-level canonical name resolved to."""
@@ -126,26 +128,28 @@ def _acronym_expansions(extractions: Mapping[str, list[Extraction]]) -> dict[str
     return {short: next(iter(longs)) for short, longs in seen.items() if len(longs) == 1}
 
 
-def resolve_entities(papers: dict[str, dict], extractions: Mapping[str, list[Extraction]]) -> Resolution:
-    """Resolve every mention of every paper (all of its records) to an ``EntityNode``."""
-    expansions = _acronym_expansions(extractions)
-    spellings: dict[str, Counter] = defaultdict(Counter)
-    labels: dict[str, Counter] = defaultdict(Counter)
-    gazetteer_names: dict[str, Counter] = defaultdict(Counter)
-    gazetteer_labels: dict[str, Counter] = defaultdict(Counter)
-    surfaces: dict[str, set[str]] = defaultdict(set)
-    literal: dict[str, Counter] = defaultdict(Counter)     # form -> papers whose text has it verbatim
-    paper_sets: dict[str, set[str]] = defaultdict(set)
+@dataclass
+class Tally:
+    """What the papers say about each node key, summed over papers, so a paper can be added or taken away
+    (``kg.pipeline.retally``): the form each paper names it by, its labels (every mention), its gazetteer labels,
+    the papers writing each surface form, the papers writing each form verbatim, and the papers."""
 
-    def node_key(canonical: str) -> str:
-        key = fold(canonical)
-        return expansions.get(key, key)
+    spellings: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    labels: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    gazetteer_labels: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    surfaces: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    literal: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    papers: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
-    keys, written = Memo(node_key), Memo(written_form)
-    for pid in sorted(extractions):
-        records = distinct(extractions[pid])
+    def add(self, pid: str, records: list[Extraction], keys: Mapping[str, str], written: Mapping[str, str],
+            sign: int = 1) -> None:
+        """Add (``sign`` 1) or take away (``sign`` -1) what paper ``pid`` says through its distinct ``records``;
+        ``keys`` maps a canonical name to its node key, ``written`` a mention text to its written form."""
         mentions = [m for ex in records for m in ex.mentions]
         display: dict[str, tuple[int, str]] = {}
+        labels: dict[str, Counter] = defaultdict(Counter)
+        gazetteer: dict[str, Counter] = defaultdict(Counter)
+        surfaces: dict[str, set[str]] = defaultdict(set)
         for m in mentions:
             key = keys[m.canonical]
             # Gazetteer hits show the text as written; rule-made names show their canonical form (an acronym's long
@@ -155,14 +159,61 @@ def resolve_entities(papers: dict[str, dict], extractions: Mapping[str, list[Ext
                 display[key] = (rank, form)
             labels[key][m.label] += 1
             if m.rule.startswith("gazetteer"):
-                gazetteer_names[key][m.canonical] += 1
-                gazetteer_labels[key][m.label] += 1
+                gazetteer[key][m.label] += 1
             surfaces[key].update((written[m.text], m.canonical))
-            paper_sets[key].add(pid)
         for key, (_, form) in display.items():
-            spellings[key][form] += 1
+            _count(self.spellings, key, form, sign)
+            if sign > 0:
+                self.papers[key].add(pid)
+            else:
+                self.papers[key].discard(pid)
+                if not self.papers[key]:
+                    del self.papers[key]
         for key, form in {(keys[m.canonical], written[m.text]) for m in mentions}:
-            literal[key][form] += 1             # once per paper that writes this form
+            _count(self.literal, key, form, sign)             # once per paper that writes this form
+        for key, forms in surfaces.items():
+            for form in forms:
+                _count(self.surfaces, key, form, sign)
+        for mine, total in ((labels, self.labels), (gazetteer, self.gazetteer_labels)):
+            for key, counts in mine.items():
+                for label, n in counts.items():
+                    _count(total, key, label, sign * n)
+
+
+def _count(table: dict[str, Counter], key: str, item: str, n: int) -> None:
+    """Add ``n`` (maybe negative) to ``table[key][item]``, dropping what falls to zero."""
+    counts = table[key]
+    counts[item] += n
+    if counts[item] <= 0:
+        del counts[item]
+        if not counts:
+            del table[key]
+
+
+def node_keys(expansions: Mapping[str, str]) -> Memo:
+    """Canonical name -> node key: its fold key, or the long form's when it is an acronym every definer expands
+    the same way."""
+    def node_key(canonical: str) -> str:
+        key = fold(canonical)
+        return expansions.get(key, key)
+
+    return Memo(node_key)
+
+
+def resolve_entities(papers: dict[str, dict], extractions: Mapping[str, list[Extraction]]) -> Resolution:
+    """Resolve every mention of every paper (all of its records) to an ``EntityNode``."""
+    expansions = _acronym_expansions(extractions)
+    tally = Tally()
+    keys, written = node_keys(expansions), Memo(written_form)
+    for pid in sorted(extractions):
+        tally.add(pid, distinct(extractions[pid]), keys, written)
+    return resolution_of(papers, extractions, tally, expansions)
+
+
+def resolution_of(papers: dict[str, dict], extractions: Mapping[str, list[Extraction]], tally: Tally,
+                  expansions: Mapping[str, str]) -> Resolution:
+    """The entities of a tally: the name most papers use, the majority label, every other form as an alias."""
+    spellings, literal = tally.spellings, tally.literal
 
     def pick(counter: Counter, seen: Counter) -> str:
         """Most papers' form, where a form counts also for the shorter forms it completes ("OpenAI o1" for
@@ -181,17 +232,17 @@ def resolve_entities(papers: dict[str, dict], extractions: Mapping[str, list[Ext
     entities: dict[str, EntityNode] = {}
     key_to_entity: dict[str, str] = {}
     for key in sorted(spellings):
-        name = pick(spellings[key], literal[key])
-        label_counts = gazetteer_labels[key] or labels[key]
+        name = pick(spellings[key], literal.get(key, Counter()))
+        label_counts = tally.gazetteer_labels.get(key) or tally.labels[key]
         label = sorted(label_counts.items(), key=lambda kv: (-kv[1], LABEL_ORDER.index(kv[0])))[0][0]
         eid = f"ent:{key}"
-        aliases = sorted({s for s in surfaces[key] if s != name})
-        entities[eid] = EntityNode(eid, name, label, aliases, paper_sets[key])
+        aliases = sorted({s for s in tally.surfaces[key] if s != name})
+        entities[eid] = EntityNode(eid, name, label, aliases, set(tally.papers[key]))
         key_to_entity[key] = eid
     for short, long_key in expansions.items():
         if long_key in key_to_entity:
             key_to_entity.setdefault(short, key_to_entity[long_key])
-    return Resolution(papers, extractions, entities, key_to_entity)
+    return Resolution(papers, extractions, entities, key_to_entity, tally=tally, expansions=dict(expansions))
 
 
 def resolve(extractions: list, load: Callable[[dict], Mapping[str, list[Extraction]]] | None = None) -> Resolution:

@@ -9,6 +9,14 @@ metadata is unchanged its new line is the old line's bytes, unparsed (``Reuse.li
 files are then rebuilt from all the extractions as usual, so the output is byte-identical to a from-scratch
 build of the same inputs.
 
+Input files too: every build records in the state file, when it read every file whole without a bad record
+or a failed extraction, each file's path, size, modification time, format and its block of lines; an update
+leaves a file with the same path, size, modification time and format, read by the same reader code
+(``reader_fingerprint``), unread (``Reuse.block``) and passes its
+old lines on as they are (``Reused.verbatim``), with the paper metadata parsed from them in the order
+``paper_metadata`` gives it. Only files of paper records are left unread (the paper of a ready extraction keeps
+its input's key order, which its line does not). The reading step then reports and counts them as if read.
+
 The rules are pinned by a *fingerprint* (kg version, spaCy version and model, the ontology files and the
 extraction/NLP source files) written to ``DIR/.kg-build.json`` after every build, with the extractor name the
 graph records. When it differs (rules
@@ -27,6 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
+from kg.pipeline.read import FileBlock, InputFile
 from kg.records import Extraction, PaperRecord
 
 log = logging.getLogger(__name__)
@@ -85,16 +94,38 @@ def fingerprint(spacy_model: str | None, rules_only: bool = False) -> str:
     return h.hexdigest()
 
 
+@lru_cache(maxsize=None)
+def reader_fingerprint() -> str:
+    """Hash of the code that turns an input file into paper metadata (the readers and the reading step): an
+    input file is left unread only when the lines it gave were made by the same code."""
+    h = hashlib.sha1()
+    for root in (_PACKAGE / "readers", _PACKAGE / "pipeline" / "read.py", _PACKAGE / "records.py"):
+        for path in _files(root):
+            h.update(path.name.encode() + b"\x00" + hashlib.sha1(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
 def write_build_state(out_dir: Path, spacy_model: str | None, rules_only: bool = False,
-                      extractor: str | None = None) -> Path:
+                      extractor: str | None = None, inputs: list[InputFile] | None = None,
+                      fmt: str | None = None) -> Path:
     """Record the fingerprint of this build's rules, and the extractor graph.json names (``kg.pipeline.
     extractor_version``: finding it loads the models and spaCy, which an update with nothing new avoids), in
-    ``DIR/.kg-build.json`` (atomically)."""
+    ``DIR/.kg-build.json`` (atomically); with ``inputs`` (every input file, in reading order, each read whole)
+    and the ``--format`` given, where each file's block of extraction lines is."""
     path = out_dir / STATE_NAME
     tmp = path.with_name(path.name + ".tmp")
-    state = {"fingerprint": fingerprint(spacy_model, rules_only)}
+    state: dict[str, Any] = {"fingerprint": fingerprint(spacy_model, rules_only)}
     if extractor is not None:
         state["extractor"] = extractor
+    if inputs:
+        state["format"] = fmt
+        first, files = 0, []
+        for f in inputs:
+            files.append([f.path, f.size, f.mtime_ns, f.kind, first, f.items])
+            first += f.items
+        state["inputs"] = files
+        state["inputs_digest"] = _digest(files)
+        state["readers"] = reader_fingerprint()
     tmp.write_text(json.dumps(state, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     os.replace(tmp, path)
     return path
@@ -127,6 +158,41 @@ def _paper_of(line: bytes) -> dict[str, Any]:
     return json.loads(text)["paper"]
 
 
+#: The keys of a record's paper metadata in the order ``kg.pipeline.read.paper_metadata`` makes them.
+_PAPER_KEYS = ("id", "title", "abstract", "sources", "line", "arxiv_id", "authors", "date", "url", "extra")
+
+
+def _in_order(paper: dict[str, Any]) -> dict[str, Any]:
+    """A paper parsed from a line (sorted keys) with its keys in ``paper_metadata``'s order.
+
+    >>> list(_in_order({"abstract": "A", "id": "p", "line": 1, "sources": ["f"], "title": "T"}))
+    ['id', 'title', 'abstract', 'sources', 'line']
+    """
+    ordered = {k: paper[k] for k in _PAPER_KEYS if k in paper}
+    ordered.update((k, v) for k, v in paper.items() if k not in ordered)
+    return ordered
+
+
+def _digest(inputs: list) -> str:
+    """SHA-1 of the recorded input files: a state file edited or damaged since is not trusted."""
+    return hashlib.sha1(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+
+
+def _inputs(state: Any, fmt: str | None, lines: int) -> dict[str, list]:
+    """The earlier build's input files (``write_build_state``) that can be left unread: of paper records, read
+    under the same ``--format``, each entry well-formed and within the ``lines`` of extractions.jsonl."""
+    if not isinstance(state, dict) or not isinstance(state.get("inputs"), list) or state.get("format") != fmt \
+            or state.get("inputs_digest") != _digest(state["inputs"]) or state.get("readers") != reader_fingerprint():
+        return {}
+    out: dict[str, list] = {}
+    for entry in state["inputs"]:
+        if (isinstance(entry, list) and len(entry) == 6 and isinstance(entry[0], str)
+                and all(type(x) is int and x >= 0 for x in (entry[1], entry[2], entry[4], entry[5]))
+                and entry[4] + entry[5] <= lines and isinstance(entry[3], str) and entry[3] != "extractions"):
+            out[entry[0]] = entry[1:]
+    return out
+
+
 @dataclass
 class Reused:
     """A record whose text was extracted before: its current paper metadata and where the old line is."""
@@ -134,15 +200,19 @@ class Reused:
     paper: dict[str, Any]
     offset: int
     length: int
+    verbatim: bool = False      # the old line is the new one (its file is unchanged)
 
 
 class Reuse:
     """The reusable extractions of an earlier build: content hash -> (offset, length) of its line."""
 
     def __init__(self, path: Path | None, index: dict[str, tuple[int, int]], note: str,
-                 extractor: str | None = None) -> None:
+                 extractor: str | None = None, lines: list[tuple[dict | None, int, int]] | None = None,
+                 inputs: dict[str, list] | None = None) -> None:
         self.path = path
         self.index = index
+        self.lines = lines or []     # (paper or None when unreadable, offset, length) of each old line
+        self.inputs = inputs or {}   # path -> [size, mtime_ns, kind, first line, lines] of the earlier build
         self.note = note          # why nothing can be reused (empty when the index is usable)
         self.extractor = extractor   # the earlier build's extractor: this one's too, as the rules are the same
         self.reused = 0
@@ -150,8 +220,10 @@ class Reuse:
         self._fh: IO[bytes] | None = None
 
     @classmethod
-    def open(cls, out_dir: Path, spacy_model: str | None, rules_only: bool = False) -> "Reuse":
-        """Index ``DIR/extractions.jsonl`` when its build used the same rules; else an empty index with a note."""
+    def open(cls, out_dir: Path, spacy_model: str | None, rules_only: bool = False,
+             fmt: str | None = None) -> "Reuse":
+        """Index ``DIR/extractions.jsonl`` when its build used the same rules; else an empty index with a note.
+        ``fmt`` is this build's ``--format``: the earlier build's input files are left unread only under the same."""
         extractions, state = out_dir / "extractions.jsonl", out_dir / STATE_NAME
         if not extractions.is_file():
             return cls(None, {}, f"{out_dir} holds no earlier build: extracting every record")
@@ -164,6 +236,7 @@ class Reuse:
             why = "was built before --update existed" if recorded is None else "was built with other extraction rules"
             return cls(None, {}, f"{out_dir} {why}: extracting every record")
         index: dict[str, tuple[int, int]] = {}
+        lines: list[tuple[dict | None, int, int]] = []
         offset = 0
         with open(extractions, "rb") as fh:
             for line in fh:
@@ -171,11 +244,35 @@ class Reuse:
                     paper = _paper_of(line)
                     key = content_hash(paper["title"], paper["abstract"])
                 except (ValueError, KeyError, TypeError):
-                    key = None  # an unreadable line is simply not reused
+                    paper, key = None, None  # an unreadable line is simply not reused
                 if key is not None:
                     index.setdefault(key, (offset, len(line)))
+                lines.append((paper, offset, len(line)))
                 offset += len(line)
-        return cls(extractions, index, "", extractor if isinstance(extractor, str) else None)
+        inputs = _inputs(recorded_state, fmt, len(lines))
+        return cls(extractions, index, "", extractor if isinstance(extractor, str) else None, lines, inputs)
+
+    def block(self, path: Path) -> FileBlock | None:
+        """The items of input ``path`` when it is the file the earlier build read (same path, size, modification
+        time, format): its old lines, to be written as they are; ``None`` when it must be read."""
+        entry = self.inputs.get(str(path))
+        if entry is None:
+            return None
+        size, mtime_ns, kind, first, count = entry
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        if st.st_size != size or st.st_mtime_ns != mtime_ns:
+            return None
+        old = self.lines[first:first + count]
+        sources, lines = [path.name], [paper.get("line") if paper is not None else None for paper, _, _ in old]
+        if len(old) != count or any(paper is None or paper.get("sources") != sources for paper, _, _ in old) \
+                or not all(type(n) is int for n in lines) or lines != sorted(lines):
+            return None             # not the lines of this file, in order
+        self.reused += count
+        return FileBlock(InputFile(str(path), size, mtime_ns, kind, count),
+                         [Reused(_in_order(paper), offset, length, True) for paper, offset, length in old])
 
     def _old(self, offset: int, length: int) -> bytes:
         if self._fh is None:
@@ -208,6 +305,8 @@ class Reuse:
         from kg.io.extractions import extraction_line
 
         old = self._old(item.offset, item.length)
+        if item.verbatim:
+            return old
         slot = b', "paper": ' + _PAPER_ENCODER.encode(item.paper).encode("utf-8") + b', "relations": '
         if slot in old:
             return old

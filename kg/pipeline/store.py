@@ -10,6 +10,7 @@ paper id -> the ``Extraction`` of each of its records).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -24,11 +25,13 @@ _ACRONYMS = '{"acronyms": '
 
 @dataclass
 class PaperRef:
-    """What the build keeps of one extraction: its ``paper`` dict and where its line is in the file."""
+    """What the build keeps of one extraction: its ``paper`` dict, where its line is in the file and the line's
+    SHA-1 (``kg.pipeline.splice`` compares a paper's lines with the earlier build's without reading them again)."""
 
     paper: dict[str, Any]
     offset: int
     length: int
+    digest: bytes = b""
 
 
 class ExtractionWriter:
@@ -60,7 +63,7 @@ class ExtractionWriter:
     def write_line(self, paper: dict[str, Any], data: bytes) -> PaperRef:
         """Append a ready line (``kg.pipeline.reuse.Reuse.line``) whose paper is ``paper``."""
         self._fh.write(data)
-        ref = PaperRef(paper, self._offset, len(data))
+        ref = PaperRef(paper, self._offset, len(data), hashlib.sha1(data).digest())
         self._offset += len(data)
         return ref
 
@@ -82,6 +85,17 @@ class ExtractionStore(Mapping):
             self._fh.seek(ref.offset)
             out.append(Extraction.from_dict(json.loads(self._fh.read(ref.length))))
         return out
+
+    def places(self, pid: str) -> list[list[int]]:
+        """(offset, length) of each of ``pid``'s lines, in the mapping's order."""
+        return [[ref.offset, ref.length] for ref in self._refs[pid]]
+
+    def digest(self, pid: str) -> str:
+        """SHA-1 of the SHA-1s of ``pid``'s lines, in the mapping's order (the lines themselves are not read)."""
+        h = hashlib.sha1()
+        for ref in self._refs[pid]:
+            h.update(ref.digest)
+        return h.hexdigest()
 
     def acronyms(self) -> Iterator[dict[str, str]]:
         """The ``acronyms`` of every extraction, paper by paper in the mapping's order, each record's in turn.
@@ -105,6 +119,9 @@ class ExtractionStore(Mapping):
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._refs)
+
+    def __contains__(self, pid: object) -> bool:
+        return pid in self._refs           # ``Mapping`` would parse the paper's lines to find out
 
     def __len__(self) -> int:
         return len(self._refs)

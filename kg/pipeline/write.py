@@ -62,6 +62,8 @@ def discard(paths: list[Path]) -> None:
 
 #: Every file ``kg build`` may write into its output folder (their ``.tmp`` siblings are cleaned at start).
 BUILD_OUTPUTS = ("extractions.jsonl", "graph.json", "graph.graphml", "graph.html")
+#: Where every edge of graph.json and graph.graphml is, for the next ``--update`` (``kg.pipeline.splice``).
+GRAPH_INDEX = ".kg-graph-index.json"
 
 
 def prepare_output_dir(out_dir: Path, names: tuple[str, ...] = BUILD_OUTPUTS) -> None:
