@@ -16,6 +16,7 @@ Usage::
 
     .venv/bin/python scripts/bench_update.py                      # seeds + a generated corpus of 5000
     .venv/bin/python scripts/bench_update.py --sizes 2000 20000 --no-seeds
+    .venv/bin/python scripts/bench_update.py --html                # builds that also write graph.html
 """
 
 from __future__ import annotations
@@ -34,8 +35,11 @@ DEFAULT_SEEDS, seed_papers, generate_corpus = _bench["DEFAULT_SEEDS"], _bench["s
 measure, parse_stages = _bench["measure"], _bench["parse_stages"]
 
 
+HTML = False     # --html: the builds also write graph.html (the default of ``kg build``)
+
+
 def kg_build(inputs: Path, *target: str):
-    return measure([sys.executable, "-m", "kg", "build", str(inputs), *target, "--no-html"])
+    return measure([sys.executable, "-m", "kg", "build", str(inputs), *target, *(() if HTML else ("--no-html",))])
 
 
 def same_files(a: Path, b: Path) -> bool:
@@ -80,7 +84,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sizes", type=int, nargs="*", default=[5000], help="generated corpus sizes (default 5000)")
     p.add_argument("--no-seeds", action="store_true", help="skip the seeds corpus")
     p.add_argument("--share", type=float, default=0.01, help="share of new records (default 0.01)")
+    p.add_argument("--html", action="store_true",
+                   help="time builds that also write graph.html, as kg build does by default (else --no-html)")
     args = p.parse_args(argv)
+    global HTML
+    HTML = args.html
     papers = seed_papers(args.seeds)
     rows = []
     with tempfile.TemporaryDirectory(prefix="kg-bench-update-") as tmp:
