@@ -35,11 +35,9 @@ DEFAULT_SEEDS, seed_papers, generate_corpus = _bench["DEFAULT_SEEDS"], _bench["s
 measure, parse_stages = _bench["measure"], _bench["parse_stages"]
 
 
-HTML = False     # --html: the builds also write graph.html (the default of ``kg build``)
-
-
-def kg_build(inputs: Path, *target: str):
-    return measure([sys.executable, "-m", "kg", "build", str(inputs), *target, *(() if HTML else ("--no-html",))])
+def kg_build(inputs: Path, *target: str, html: bool = False):
+    """Time one ``kg build`` process; ``html``: it also writes graph.html (the default of ``kg build``)."""
+    return measure([sys.executable, "-m", "kg", "build", str(inputs), *target, *(() if html else ("--no-html",))])
 
 
 def same_files(a: Path, b: Path) -> bool:
@@ -48,21 +46,21 @@ def same_files(a: Path, b: Path) -> bool:
         filecmp.cmp(a / n, b / n, shallow=False) for n in names)
 
 
-def bench(name: str, old_files: list[Path], new_records: int, papers, work: Path) -> dict:
+def bench(name: str, old_files: list[Path], new_records: int, papers, work: Path, html: bool = False) -> dict:
     """Build the old inputs, add ``new_records`` generated ones, time scratch vs update; return the figures."""
     listings = work / f"{name}-listings"
     listings.mkdir()
     for f in old_files:
         shutil.copy(f, listings / f.name)
     updated, scratch = work / f"{name}-updated", work / f"{name}-scratch"
-    kg_build(listings, "--out", str(updated))
+    kg_build(listings, "--out", str(updated), html=html)
     generated = work / f"{name}-gen.jsonl"
     generate_corpus(papers, new_records, generated, seed=99)   # another seed: not in the old inputs
     lines = generated.read_text(encoding="utf-8").splitlines(keepends=True)
     (listings / "new.jsonl").write_text("".join(l.replace("(corpus study", "(new study") for l in lines),
                                         encoding="utf-8")
-    full = kg_build(listings, "--out", str(scratch))
-    upd = kg_build(listings, "--update", str(updated))
+    full = kg_build(listings, "--out", str(scratch), html=html)
+    upd = kg_build(listings, "--update", str(updated), html=html)
     records = next(int(l.split()[-1]) for l in full.stdout.splitlines() if l.startswith("records read:"))
     reused = next((int(l.split()[1]) for l in upd.stdout.splitlines() if l.startswith("reused:")), -1)
     return {"corpus": name, "records": records, "new": new_records, "reused": reused, "full_s": full.wall,
@@ -87,8 +85,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--html", action="store_true",
                    help="time builds that also write graph.html, as kg build does by default (else --no-html)")
     args = p.parse_args(argv)
-    global HTML
-    HTML = args.html
     papers = seed_papers(args.seeds)
     rows = []
     with tempfile.TemporaryDirectory(prefix="kg-bench-update-") as tmp:
@@ -96,11 +92,11 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_seeds:
             seeds = sorted(f for f in args.seeds.iterdir() if f.is_file())
             n_seed = count_records(args.seeds)
-            rows.append(bench("seeds", seeds, max(1, round(n_seed * args.share)), papers, work))
+            rows.append(bench("seeds", seeds, max(1, round(n_seed * args.share)), papers, work, args.html))
         for n in args.sizes:
             base = work / f"base-{n}.jsonl"
             generate_corpus(papers, n, base)
-            rows.append(bench(f"generated-{n}", [base], max(1, round(n * args.share)), papers, work))
+            rows.append(bench(f"generated-{n}", [base], max(1, round(n * args.share)), papers, work, args.html))
     print(f"{'corpus':<16} {'records':>8} {'new':>5} {'reused':>7} {'full wall/cpu s':>16} "
           f"{'update wall/cpu s':>18} {'ratio wall/cpu':>15}  identical")
     for r in rows:

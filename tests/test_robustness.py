@@ -172,27 +172,20 @@ def test_read_only_output_folder(tmp_path: Path) -> None:
         out.chmod(0o755)
 
 
-def test_write_failure_mid_build_is_a_one_line_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("module, writer, tmp_name", [
+    ("kg.io.graphml", "write_graphml", "graph.graphml.tmp"),
+    # the writer of graph.json and graph.graphml together (``kg.io.graph_files``)
+    ("kg.io.graph_files", "write_graph_files", "graph.json.tmp"),
+])
+def test_write_failure_mid_build_is_a_one_line_error(tmp_path: Path, module: str, writer: str, tmp_name: str) -> None:
     """A write error after the checks (disk full, folder made read-only meanwhile) -> exit 3, no traceback."""
-    code = ("import sys, errno, kg.io.graphml as w\n"
-            "def boom(*a, **k): raise OSError(errno.ENOSPC, 'No space left on device', 'graph.graphml.tmp')\n"
-            "w.write_graphml = boom\n"
+    code = (f"import sys, errno, {module} as w\n"
+            f"def boom(*a, **k): raise OSError(errno.ENOSPC, 'No space left on device', {tmp_name!r})\n"
+            f"w.{writer} = boom\n"
             "from kg.cli import main\n"
             f"sys.exit(main(['build', {str(SAMPLE)!r}, '--out', {str(tmp_path / 'out')!r}]))\n")
     run = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
-    one_line_error(run, 3, "graph.graphml.tmp", "No space left on device")
-    assert not list((tmp_path / "out").glob("*.tmp"))
-
-
-def test_write_failure_in_the_combined_writer_is_a_one_line_error(tmp_path: Path) -> None:
-    """The same through the writer of graph.json and graph.graphml together (``kg.io.graph_files``)."""
-    code = ("import sys, errno, kg.io.graph_files as w\n"
-            "def boom(*a, **k): raise OSError(errno.ENOSPC, 'No space left on device', 'graph.json.tmp')\n"
-            "w.write_graph_files = boom\n"
-            "from kg.cli import main\n"
-            f"sys.exit(main(['build', {str(SAMPLE)!r}, '--out', {str(tmp_path / 'out')!r}]))\n")
-    run = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
-    one_line_error(run, 3, "graph.json.tmp", "No space left on device")
+    one_line_error(run, 3, tmp_name, "No space left on device")
     assert not list((tmp_path / "out").glob("*.tmp"))
 
 

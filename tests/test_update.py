@@ -19,6 +19,7 @@ from kg.pipeline.graph import _SENTENCE_END, Sentences
 from kg.pipeline.reuse import Reuse, Reused, content_hash
 from kg.records import Extraction, Mention, PaperRecord, Relation
 from kg.io.extractions import extraction_line
+from update_papers import OLD      # three papers sharing names (MCTS, GSM8K, LoRA)
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "examples" / "sample_listing.txt"
@@ -110,15 +111,6 @@ def test_out_and_update_are_exclusive(tmp_path: Path) -> None:
 
 # --- changes that reach across papers -----------------------------------------------------------------
 
-OLD = [
-    {"title": "TreeSearch Decoding for Math Word Problems", "abstract": "We propose TreeDec, which runs MCTS over "
-     "reasoning steps. We evaluate TreeDec on GSM8K and outperform CoT prompting.", "date": "2024-03-01"},
-    {"title": "Planning with MCTS in Games", "abstract": "We apply MCTS to board games and compare it with AlphaZero "
-     "on Go. Our agent uses a ResNet value network.", "date": "2024-03-02"},
-    {"title": "Adapters for Low-Resource Translation", "abstract": "We introduce AdaptMT, a method that fine-tunes "
-     "mBART with LoRA adapters. Experiments on FLORES show gains over full fine-tuning.", "date": "2024-03-03",
-     "upvotes": 4},
-]
 #: a new paper that spells out the acronym the old papers only abbreviate: the MCTS entity gets its long form
 ALIAS = {"title": "Monte Carlo Tree Search for Code Generation", "abstract": "We use Monte Carlo Tree Search "
          "(MCTS) to guide a code model. MCTS with CodeLlama beats beam search on HumanEval.", "date": "2024-03-04"}

@@ -237,7 +237,7 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
                  neo4j_csv: bool, strict: bool, rules_only: bool = False, update: bool = False) -> list[Path]:
     """The steps of ``run_build``; returns the files written (already moved into place)."""
     from kg.pipeline.extract import LazyPipeline, extract_records
-    from kg.pipeline.splice import FILES, GraphIndex, assemble, save_index, spliceable
+    from kg.pipeline.splice import FILES, GraphIndex, save_index
     from kg.pipeline.splice import write as write_spliced
     from kg.pipeline.reuse import Reuse, Reused, write_build_state
     from kg.pipeline.store import ExtractionWriter, PaperRef
@@ -312,11 +312,8 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
     t0 = time.perf_counter()
     if set(writers) != set(FILES):                   # another view (graph.html) needs the whole graph
         index = None
-    asm = assemble(res, store, index)
-    if index is not None and not spliceable(asm, index):
-        asm = assemble(res, store, None)             # the copied edges' GraphML key ids would change
+    asm = _assemble(res, store, index, extractor)
     G = asm.graph
-    G.graph["extractor"] = extractor
     if update:
         log.info("graph: the edges of %d of %d papers copied from the earlier files", asm.copied, len(asm.papers))
     summary.seconds["graph"] = time.perf_counter() - t0
@@ -332,9 +329,8 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
             if asm.old is None:
                 raise
             log.info("%s: %s: assembling the whole graph", out_dir / GRAPH_INDEX, exc)
-            asm = assemble(res, store, None)
+            asm = _assemble(res, store, None, extractor)
             G = asm.graph
-            G.graph["extractor"] = extractor
             keys, places, node_places = write_spliced(asm, tmp_path(json_path), tmp_path(graphml_path))
         if update:
             summary.copied = asm.copied
@@ -356,6 +352,18 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
     summary.entities = Counter(d["label"] for _, d in G.nodes(data=True) if d["label"] != PAPER)
     summary.edges = asm.edge_types()
     return written
+
+
+def _assemble(res, store, index, extractor: str):
+    """The graph of ``res`` (``kg.pipeline.splice.assemble``), copying what ``index`` allows: all of it anew when
+    copied edges would not keep their GraphML key ids; the graph records ``extractor``."""
+    from kg.pipeline.splice import assemble, spliceable
+
+    asm = assemble(res, store, index)
+    if index is not None and not spliceable(asm, index):
+        asm = assemble(res, store, None)
+    asm.graph.graph["extractor"] = extractor
+    return asm
 
 
 def _resolve(refs: list, extractions_path: Path, index) -> tuple:

@@ -121,6 +121,12 @@ def iter_inputs(inputs: list[str], fmt: str | None, stats: ReadStats,
         reporter.end_file(path.name)
 
 
+#: The keys of a paper's metadata in the order ``paper_metadata`` makes them (the first five always there, then
+#: the optional fields; ``kg.pipeline.reuse`` restores this order in papers parsed back from sorted-key lines).
+PAPER_KEYS = ("id", "title", "abstract", "sources", "line", "arxiv_id", "authors", "date", "url", "extra")
+_OPTIONAL_FIELDS = PAPER_KEYS[5:9]
+
+
 def paper_metadata(record: PaperRecord) -> dict:
     """The paper part of an extraction: id, title, abstract, where it came from, and what else is known."""
     meta = {
@@ -130,7 +136,7 @@ def paper_metadata(record: PaperRecord) -> dict:
         "sources": [record.source],
         "line": record.line,
     }
-    for key in ("arxiv_id", "authors", "date", "url"):
+    for key in _OPTIONAL_FIELDS:
         value = getattr(record, key)
         if value:
             meta[key] = value

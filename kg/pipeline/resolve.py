@@ -114,7 +114,7 @@ def distinct(extractions: list[Extraction]) -> list[Extraction]:
     return out
 
 
-def _acronym_expansions(extractions: Mapping[str, list[Extraction]]) -> dict[str, str]:
+def acronym_expansions(extractions: Mapping[str, list[Extraction]]) -> dict[str, str]:
     """Acronym fold key -> long-form fold key, for acronyms every defining paper expands the same way.
 
     An ``ExtractionStore`` reads just the acronyms of its lines (``acronyms()``) instead of whole extractions.
@@ -202,7 +202,7 @@ def node_keys(expansions: Mapping[str, str]) -> Memo:
 
 def resolve_entities(papers: dict[str, dict], extractions: Mapping[str, list[Extraction]]) -> Resolution:
     """Resolve every mention of every paper (all of its records) to an ``EntityNode``."""
-    expansions = _acronym_expansions(extractions)
+    expansions = acronym_expansions(extractions)
     tally = Tally()
     keys, written = node_keys(expansions), Memo(written_form)
     for pid in sorted(extractions):

@@ -13,15 +13,15 @@ gives ``None`` and every paper is resolved anew.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from kg.pipeline.resolve import Memo, Resolution, Tally, _acronym_expansions, distinct, node_keys, resolution_of, \
+from kg.pipeline.resolve import Memo, Resolution, Tally, acronym_expansions, distinct, node_keys, resolution_of, \
     written_form
+from kg.pipeline.store import lines_digest
 from kg.records import Extraction
 
 _FIELDS = ("spellings", "labels", "gazetteer_labels", "surfaces", "literal")
@@ -50,20 +50,12 @@ def tally_of(data: Any) -> Tally:
     return tally
 
 
-def lines_digest(lines: list[bytes]) -> str:
-    """The digest ``kg.pipeline.store.ExtractionStore.digest`` gives the same lines."""
-    h = hashlib.sha1()
-    for line in lines:
-        h.update(hashlib.sha1(line).digest())
-    return h.hexdigest()
-
-
 def retally(papers: dict[str, dict], store: Any, earlier: Mapping[str, list], data: Any,
             expansions: Mapping[str, str], extractions: Path) -> Resolution | None:
     """The resolution of ``store`` (an ``ExtractionStore``; ``papers`` its merged metadata) from the earlier
     build's tally ``data`` made under ``expansions``, whose papers ``earlier`` maps to [lines digest, ..., places
     of its lines in ``extractions``]; ``None`` when it cannot be the same as a full resolution."""
-    new_expansions = _acronym_expansions(store)
+    new_expansions = acronym_expansions(store)
     if dict(expansions) != new_expansions:
         return None
     try:

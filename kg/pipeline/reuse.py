@@ -35,7 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
-from kg.pipeline.read import FileBlock, InputFile
+from kg.pipeline.read import PAPER_KEYS, FileBlock, InputFile
 from kg.records import Extraction, PaperRecord
 
 log = logging.getLogger(__name__)
@@ -75,6 +75,13 @@ def _spacy_version() -> str:
         return spacy.__version__
 
 
+def hash_sources(h: Any, files: Iterable[tuple[str, Path]]) -> None:
+    """Feed ``h`` each (name, path) as the name, a NUL and the SHA-1 of the file's bytes: the fingerprints of
+    source code that decide whether an earlier build's files can be reused."""
+    for name, path in files:
+        h.update(name.encode() + b"\x00" + hashlib.sha1(path.read_bytes()).digest())
+
+
 @lru_cache(maxsize=None)
 def fingerprint(spacy_model: str | None, rules_only: bool = False) -> str:
     """Hash of everything besides the text that decides an extraction (see the module docstring); computed
@@ -87,10 +94,8 @@ def fingerprint(spacy_model: str | None, rules_only: bool = False) -> str:
     # the ontology's __init__.py only makes it the package kg.ontology: not part of the rules
     roots = [(ontology_dir(), "ontology", frozenset({"__init__.py"}))]
     roots += [(_PACKAGE / name, f"kg/{name}", frozenset()) for name in _RULE_SOURCES]
-    for root, label, skip in roots:
-        for path in _files(root, skip):
-            rel = f"{label}/{path.relative_to(root).as_posix()}" if root.is_dir() else label
-            h.update(rel.encode() + b"\x00" + hashlib.sha1(path.read_bytes()).digest())
+    hash_sources(h, ((f"{label}/{path.relative_to(root).as_posix()}" if root.is_dir() else label, path)
+                     for root, label, skip in roots for path in _files(root, skip)))
     return h.hexdigest()
 
 
@@ -99,9 +104,8 @@ def reader_fingerprint() -> str:
     """Hash of the code that turns an input file into paper metadata (the readers and the reading step): an
     input file is left unread only when the lines it gave were made by the same code."""
     h = hashlib.sha1()
-    for root in (_PACKAGE / "readers", _PACKAGE / "pipeline" / "read.py", _PACKAGE / "records.py"):
-        for path in _files(root):
-            h.update(path.name.encode() + b"\x00" + hashlib.sha1(path.read_bytes()).digest())
+    roots = (_PACKAGE / "readers", _PACKAGE / "pipeline" / "read.py", _PACKAGE / "records.py")
+    hash_sources(h, ((path.name, path) for root in roots for path in _files(root)))
     return h.hexdigest()
 
 
@@ -158,17 +162,13 @@ def _paper_of(line: bytes) -> dict[str, Any]:
     return json.loads(text)["paper"]
 
 
-#: The keys of a record's paper metadata in the order ``kg.pipeline.read.paper_metadata`` makes them.
-_PAPER_KEYS = ("id", "title", "abstract", "sources", "line", "arxiv_id", "authors", "date", "url", "extra")
-
-
 def _in_order(paper: dict[str, Any]) -> dict[str, Any]:
     """A paper parsed from a line (sorted keys) with its keys in ``paper_metadata``'s order.
 
     >>> list(_in_order({"abstract": "A", "id": "p", "line": 1, "sources": ["f"], "title": "T"}))
     ['id', 'title', 'abstract', 'sources', 'line']
     """
-    ordered = {k: paper[k] for k in _PAPER_KEYS if k in paper}
+    ordered = {k: paper[k] for k in PAPER_KEYS if k in paper}
     ordered.update((k, v) for k, v in paper.items() if k not in ordered)
     return ordered
 

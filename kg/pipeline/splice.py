@@ -37,6 +37,7 @@ from kg.io.graph_files import (Edge, EarlierFiles, Places, Segment, Signature, e
 from kg.pipeline.graph import add_paper_edges, graph_nodes
 from kg.pipeline.resolve import Resolution
 from kg.pipeline.retally import tally_data
+from kg.pipeline.reuse import hash_sources
 from kg.pipeline.write import GRAPH_INDEX as INDEX_NAME
 from kg.records import Extraction
 
@@ -57,8 +58,7 @@ def code_fingerprint() -> str:
     from kg import __version__
 
     h = hashlib.sha1(f"kg {__version__} index {_FORMAT}\n".encode())
-    for name in _CODE:
-        h.update(name.encode() + b"\x00" + hashlib.sha1((_PACKAGE / name).read_bytes()).digest())
+    hash_sources(h, ((name, _PACKAGE / name) for name in _CODE))
     return h.hexdigest()
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -21,6 +21,23 @@ from kg.records import Extraction
 
 _DECODER = json.JSONDecoder()
 _ACRONYMS = '{"acronyms": '
+
+
+def combined_digest(line_digests: Iterable[bytes]) -> str:
+    """SHA-1 (hex) of the SHA-1s of a paper's lines in order: one value that changes when any line does."""
+    h = hashlib.sha1()
+    for digest in line_digests:
+        h.update(digest)
+    return h.hexdigest()
+
+
+def lines_digest(lines: Iterable[bytes]) -> str:
+    """``combined_digest`` of the lines themselves (an earlier build's lines read back).
+
+    >>> lines_digest([b"a\\n", b"b\\n"]) == combined_digest(hashlib.sha1(x).digest() for x in (b"a\\n", b"b\\n"))
+    True
+    """
+    return combined_digest(hashlib.sha1(line).digest() for line in lines)
 
 
 @dataclass
@@ -91,11 +108,9 @@ class ExtractionStore(Mapping):
         return [[ref.offset, ref.length] for ref in self._refs[pid]]
 
     def digest(self, pid: str) -> str:
-        """SHA-1 of the SHA-1s of ``pid``'s lines, in the mapping's order (the lines themselves are not read)."""
-        h = hashlib.sha1()
-        for ref in self._refs[pid]:
-            h.update(ref.digest)
-        return h.hexdigest()
+        """``lines_digest`` of ``pid``'s lines, in the mapping's order (from their recorded SHA-1s: the lines
+        themselves are not read)."""
+        return combined_digest(ref.digest for ref in self._refs[pid])
 
     def acronyms(self) -> Iterator[dict[str, str]]:
         """The ``acronyms`` of every extraction, paper by paper in the mapping's order, each record's in turn.
