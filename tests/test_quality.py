@@ -106,3 +106,27 @@ def test_repeated_cv_pools_the_folds_of_every_split(tmp_path: Path) -> None:
     bad = subprocess.run([sys.executable, "-m", "kg", "eval", "--cv", "3", "--repeats", "0", str(small)],
                          capture_output=True, text=True, cwd=REPO)
     assert bad.returncode != 0 and "--repeats" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_train_fraction_trains_on_fewer_papers_and_scores_the_same_held_out_folds(tmp_path: Path) -> None:
+    if not TRAIN.is_file():
+        pytest.skip("train gold set not found")
+    from kg.learn.cv import training_subset
+
+    half = training_subset(list(range(8)), 0.5)
+    assert len(half) == 4 and half == training_subset(list(range(8)), 0.5) and set(half) <= set(range(8))
+    small = tmp_path / "small.jsonl"
+    small.write_text("".join(TRAIN.read_text(encoding="utf-8").splitlines(keepends=True)[:12]), encoding="utf-8")
+
+    def cv(*extra: str) -> dict:
+        out = subprocess.run([sys.executable, "-m", "kg", "eval", "--cv", "3", str(small), "--json", *extra],
+                             capture_output=True, text=True, check=True, cwd=REPO)
+        return json.loads(out.stdout)
+
+    full, part = cv(), cv("--train-fraction", "0.5")
+    assert part["train_fraction"] == 0.5 and full["train_fraction"] == 1.0
+    for key in ("entities", "relations"):          # the same held-out papers are scored
+        assert part["pooled"][key]["gold"] == full["pooled"][key]["gold"]
+    bad = subprocess.run([sys.executable, "-m", "kg", "eval", "--cv", "3", "--train-fraction", "0", str(small)],
+                         capture_output=True, text=True, cwd=REPO)
+    assert bad.returncode != 0 and "--train-fraction" in bad.stderr and "Traceback" not in bad.stderr

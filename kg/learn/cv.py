@@ -132,16 +132,34 @@ def folds(n: int, k: int, repeat: int = 0) -> list[list[int]]:
     return [sorted(order[f::k]) for f in range(k)]
 
 
+def training_subset(train_idx: list[int], fraction: float) -> list[int]:
+    """A fixed random ``fraction`` of the training papers ``train_idx`` (at least one), for learning curves: the
+    shuffle is seeded by the number of papers, so the same split always trains on the same subset.
+
+    >>> training_subset([0, 1, 2, 3], 1.0)
+    [0, 1, 2, 3]
+    >>> len(training_subset(list(range(10)), 0.3))
+    3
+    """
+    if fraction >= 1.0:
+        return list(train_idx)
+    order = list(train_idx)
+    random.Random(len(order)).shuffle(order)
+    return sorted(order[:max(1, round(len(order) * fraction))])
+
+
 def cross_validate(corpus: GoldCorpus, k: int, *, rules_only: bool = False, progress=None,
-                   repeats: int = 1) -> list[dict]:
+                   repeats: int = 1, train_fraction: float = 1.0) -> list[dict]:
     """Per-fold scores (``score_graph`` figures plus ``errors``) of K-fold cross-validation, ``repeats`` times
-    over different splits (``folds``); fold numbers run on across repeats."""
+    over different splits (``folds``); fold numbers run on across repeats. ``train_fraction`` < 1 trains each
+    fold on that share of its training papers (``training_subset``; the held-out fold is unchanged): the
+    points of a learning curve."""
     results = []
     n = len(corpus.gold)
     splits = [test_idx for r in range(repeats) for test_idx in folds(n, k, repeat=r)]
     for f, test_idx in enumerate(splits):
         held = set(test_idx)
-        train_idx = [i for i in range(n) if i not in held]
+        train_idx = training_subset([i for i in range(n) if i not in held], train_fraction)
         bundle = None if rules_only else train_bundle(corpus, train_idx)
         extractions = extract_fold(corpus, test_idx, bundle)
         held_gold = [corpus.gold[i] for i in test_idx]
