@@ -20,8 +20,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tqdm import tqdm
-
 from kg.errors import KgError, OutputError, StrictError
 from kg.nlp.pattern_cache import CACHE_NAME as PATTERN_CACHE
 from kg.pipeline.read import ReadStats, iter_inputs
@@ -58,25 +56,37 @@ class BuildSummary:
 
 
 def _progress(iterable, *, enabled: bool, desc: str):
-    return tqdm(iterable, desc=desc, unit=" rec", disable=not enabled, leave=False, mininterval=0.5)
+    """``iterable`` with a progress bar when ``enabled``; tqdm (a twentieth of a second to import) only then."""
+    if not enabled:
+        return iterable
+    from tqdm import tqdm
+
+    return tqdm(iterable, desc=desc, unit=" rec", leave=False, mininterval=0.5)
 
 
 class Stages:
     """A one-line progress bar over the named steps (only when ``enabled``, i.e. on a terminal)."""
 
     def __init__(self, steps: tuple[str, ...], *, enabled: bool) -> None:
-        self._bar = tqdm(total=len(steps), disable=not enabled, leave=False, unit=" step",
-                         bar_format="kg: {desc} [{n_fmt}/{total_fmt} steps, {elapsed}]")
+        self._bar = None
+        if enabled:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=len(steps), leave=False, unit=" step",
+                             bar_format="kg: {desc} [{n_fmt}/{total_fmt} steps, {elapsed}]")
 
     def start(self, name: str) -> None:
-        self._bar.set_description_str(name)
-        self._bar.refresh()
+        if self._bar is not None:
+            self._bar.set_description_str(name)
+            self._bar.refresh()
 
     def done(self) -> None:
-        self._bar.update(1)
+        if self._bar is not None:
+            self._bar.update(1)
 
     def close(self) -> None:
-        self._bar.close()
+        if self._bar is not None:
+            self._bar.close()
 
 
 class TimedIterator:
