@@ -19,12 +19,13 @@ import mmap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
-
-import networkx as nx
+from typing import IO, TYPE_CHECKING, Any
 
 from kg.io.graphml import _NS, _ElementWriter, _escape_attrib, _keys, _xml_type
 from kg.jsontext import encode, iterencode
+
+if TYPE_CHECKING:            # the graph may be a ``kg.pipeline.plaingraph.PlainGraph``: only its dicts are read
+    import networkx as nx
 
 #: An edge's GraphML signature: (attribute name, GraphML type) of each attribute that is not None, in order.
 Signature = tuple[tuple[str, str], ...]

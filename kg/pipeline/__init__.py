@@ -320,9 +320,10 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
 
     stages.start("graph")
     t0 = time.perf_counter()
-    if set(writers) != set(FILES):                   # another view (graph.html) needs the whole graph
+    plain = core and set(writers) == set(FILES)      # only the graph files: no NetworkX graph (nor import)
+    if not plain:                                    # another view (graph.html) needs the whole graph
         index = None
-    asm = _assemble(res, store, index, extractor)
+    asm = _assemble(res, store, index, extractor, plain)
     G = asm.graph
     if update:
         log.info("graph: the edges of %d of %d papers copied from the earlier files", asm.copied, len(asm.papers))
@@ -339,7 +340,7 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
             if asm.old is None:
                 raise
             log.info("%s: %s: assembling the whole graph", out_dir / GRAPH_INDEX, exc)
-            asm = _assemble(res, store, None, extractor)
+            asm = _assemble(res, store, None, extractor, plain)
             G = asm.graph
             keys, places, node_places = write_spliced(asm, tmp_path(json_path), tmp_path(graphml_path))
         if update:
@@ -364,14 +365,15 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
     return written
 
 
-def _assemble(res, store, index, extractor: str):
+def _assemble(res, store, index, extractor: str, plain: bool = False):
     """The graph of ``res`` (``kg.pipeline.splice.assemble``), copying what ``index`` allows: all of it anew when
-    copied edges would not keep their GraphML key ids; the graph records ``extractor``."""
+    copied edges would not keep their GraphML key ids; the graph records ``extractor``. ``plain``: a
+    ``kg.pipeline.plaingraph.PlainGraph``, for a graph only written to graph.json and graph.graphml."""
     from kg.pipeline.splice import assemble, spliceable
 
-    asm = assemble(res, store, index)
+    asm = assemble(res, store, index, plain)
     if index is not None and not spliceable(asm, index):
-        asm = assemble(res, store, None)
+        asm = assemble(res, store, None, plain)
     asm.graph.graph["extractor"] = extractor
     return asm
 
