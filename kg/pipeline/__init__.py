@@ -335,14 +335,14 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
     if core:
         json_path, graphml_path = out_dir / "graph.json", out_dir / "graph.graphml"
         try:
-            keys, places, node_places = write_spliced(asm, tmp_path(json_path), tmp_path(graphml_path))
+            keys, places, node_places, digests = write_spliced(asm, tmp_path(json_path), tmp_path(graphml_path))
         except (ValueError, IndexError, TypeError) as exc:   # an earlier file is not what its index says
             if asm.old is None:
                 raise
             log.info("%s: %s: assembling the whole graph", out_dir / GRAPH_INDEX, exc)
             asm = _assemble(res, store, None, extractor, plain)
             G = asm.graph
-            keys, places, node_places = write_spliced(asm, tmp_path(json_path), tmp_path(graphml_path))
+            keys, places, node_places, digests = write_spliced(asm, tmp_path(json_path), tmp_path(graphml_path))
         if update:
             summary.copied = asm.copied
         others = {name: w for name, w in writers.items() if name not in FILES}
@@ -354,7 +354,7 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
     (out_dir / GRAPH_INDEX).unlink(missing_ok=True)  # it describes the files about to be replaced
     commit(written)
     if core:
-        save_index(out_dir, asm, keys, places, node_places)
+        save_index(out_dir, asm, keys, places, node_places, digests)
     write_build_state(out_dir, spacy_model, rules_only, extractor, inputs_read, fmt)
     summary.removed = remove_stale(out_dir, written)
     summary.seconds["write"] = time.perf_counter() - t0

@@ -30,8 +30,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.io.graph_files import (Edge, EarlierFiles, Places, Segment, Signature, edge_keys, edge_signature, key_table,
-                                used_signatures, write_graph_files)
+from kg.io.graph_files import (Edge, EarlierFiles, FileDigest, Places, Segment, Signature, edge_keys, edge_signature,
+                                key_table, used_signatures, write_graph_files)
 from kg.pipeline.graph import add_paper_edges, graph_nodes
 from kg.pipeline.resolve import Resolution
 from kg.pipeline.retally import tally_data
@@ -255,20 +255,23 @@ def spliceable(asm: Assembly, index: GraphIndex) -> bool:
     return all(keys.get(pair) == kid for pair, kid in index.keys.items())
 
 
-def write(asm: Assembly, json_path: Path, graphml_path: Path) -> tuple[dict, Places, dict]:
-    """Write graph.json and graph.graphml of ``asm`` (``kg.io.graph_files``)."""
+def write(asm: Assembly, json_path: Path, graphml_path: Path
+          ) -> tuple[dict, Places, dict, tuple[FileDigest, FileDigest]]:
+    """Write graph.json and graph.graphml of ``asm`` (``kg.io.graph_files``): the key table, the places of the
+    edges and nodes, and each file's size and SHA-1."""
     return write_graph_files(asm.graph, asm.segments, asm.signatures, json_path, graphml_path, asm.old)
 
 
-def save_index(out_dir: Path, asm: Assembly, keys: dict, places: Places, node_places: dict) -> Path:
-    """Write ``DIR/.kg-graph-index.json`` for the files just moved into place (atomically): a digest line,
-    then the index as one JSON line."""
+def save_index(out_dir: Path, asm: Assembly, keys: dict, places: Places, node_places: dict,
+               files: tuple[FileDigest, FileDigest]) -> Path:
+    """Write ``DIR/.kg-graph-index.json`` for the files just moved into place (atomically), whose (size, SHA-1)
+    ``write`` gave as ``files``: a digest line, then the index as one JSON line."""
     edges = dict(asm.columns)
     edges.update((c, getattr(places, c)) for c in _PLACES)
     ids = sorted(node_places)
     nodes = {"id": ids, "digest": [asm.node_digests[n] for n in ids]}
     nodes.update((c, [node_places[n][i] for n in ids]) for i, c in enumerate(_PLACES))
-    files = [[(out_dir / name).stat().st_size, file_digest(out_dir / name)] for name in FILES]
+    files = [list(f) for f in files]
     data = {"format": _FORMAT, "code": code_fingerprint(), "files": files,
             "keys": [[n, k, scope, kid] for (n, k, scope), kid in keys.items()],
             "signatures": [[list(pair) for pair in sig] for sig in asm.signatures],
