@@ -19,13 +19,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import networkx as nx
-
 from kg.io.graph_json import read_graph_json as read_graph
 from kg.pipeline.write import GraphWriter
 from kg.records import Extraction, PaperRecord
 
-if TYPE_CHECKING:            # spaCy is imported only when something is extracted (``kg build --update`` may not)
+if TYPE_CHECKING:            # spaCy is imported only when something is extracted (``kg build --update`` may not),
+    import networkx as nx    # networkx only when a graph is made or read (not by ``kg build --no-html``)
     from spacy.language import Language
 
 __all__ = ["build", "build_graph_from_papers", "default_nlp", "extract_paper", "extract_papers", "graph_writers",

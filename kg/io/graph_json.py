@@ -23,11 +23,13 @@ import itertools
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from kg.io.chunks import write_chunks
 from kg.jsontext import iterencode
+
+if TYPE_CHECKING:            # networkx is imported where a graph is read or checked: a tenth of a second
+    import networkx as nx
 
 
 def read_graph_json(path: str | Path) -> nx.MultiDiGraph:
@@ -53,6 +55,8 @@ def read_graph_json(path: str | Path) -> nx.MultiDiGraph:
     edges_key = "edges" if "edges" in data else "links"
     data.setdefault("multigraph", True)
     data.setdefault("directed", True)
+    import networkx as nx
+
     return nx.node_link_graph(data, directed=True, multigraph=True, edges=edges_key)
 
 
@@ -61,6 +65,8 @@ def graph_to_json_text(G: nx.MultiDiGraph) -> str:
 
     The in-memory reference of :func:`write_graph_json`, which writes the same bytes without building them.
     """
+    import networkx as nx
+
     data = nx.node_link_data(G, edges="edges")
     data["nodes"] = sorted(data["nodes"], key=lambda n: str(n["id"]))
     data["edges"] = sorted(
@@ -114,13 +120,15 @@ def write_graph_json(G: nx.MultiDiGraph, path: str | Path) -> None:
 
     Examples
     --------
-    >>> import tempfile, os
+    >>> import networkx as nx, tempfile, os
     >>> G = nx.MultiDiGraph(); G.add_node("p", label="Paper", aliases=[]); G.add_edge("p", "e", key="k", type="USES")
     'k'
     >>> p = os.path.join(tempfile.mkdtemp(), "graph.json"); write_graph_json(G, p)
     >>> open(p, encoding="utf-8").read() == graph_to_json_text(G)
     True
     """
+    import networkx as nx
+
     if not isinstance(G, nx.MultiDiGraph):
         raise TypeError("write_graph_json writes the MultiDiGraph of the graph contract")
     data = {

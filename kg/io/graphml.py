@@ -14,11 +14,13 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
+from typing import TYPE_CHECKING
 from xml.etree.ElementTree import _escape_attrib, _escape_cdata  # the escaping networkx's writer gets
 
-import networkx as nx
-
 from kg.io.chunks import write_chunks
+
+if TYPE_CHECKING:            # ``kg.io.graph_files`` writes without networkx (a tenth of a second to import)
+    import networkx as nx
 
 _NS = ('<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
        'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
@@ -38,6 +40,8 @@ def _scalar_attrs(attrs: dict) -> dict:
 
 def to_graphml_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """A copy of ``G`` whose attributes GraphML can hold, nodes and edges in sorted order."""
+    import networkx as nx
+
     H = nx.MultiDiGraph()
     for node in sorted(G.nodes):
         H.add_node(node, **_scalar_attrs(G.nodes[node]))
@@ -54,6 +58,8 @@ def _xml_type(value: Any, name: str) -> str:
     try:
         return _XML_TYPES[kind]
     except KeyError:
+        import networkx as nx
+
         raise nx.NetworkXError(f"GraphML writer does not support {kind} as data values (attribute {name!r})") from None
 
 

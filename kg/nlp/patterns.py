@@ -19,6 +19,7 @@ them on disk): the rules added in the same order give the same matches in the sa
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import chain
 from typing import Any
 
 from spacy.matcher import PhraseMatcher
@@ -35,7 +36,7 @@ def never_a_token(text: str) -> bool:
     >>> never_a_token("Model\tBERT\tcurated"), never_a_token("monte carlo"), never_a_token("bert")
     (True, True, False)
     """
-    return not text.isspace() and any(c.isspace() for c in text)
+    return bool(text) and not text.isspace() and text.split() != [text]
 
 
 def register_keys(vocab: Vocab, keys: list[str]) -> None:
@@ -88,16 +89,41 @@ class PhrasePatterns:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "PhrasePatterns":
-        """Read :meth:`to_json` output; ``ValueError`` when it is not of that shape."""
+        """Read :meth:`to_json` output; ``ValueError`` when it is not of that shape.
+
+        Every hash is checked, all rules' at once (``_hashes_valid``): a pipeline reads some 100,000 of them.
+
+        >>> PhrasePatterns.from_json({"attr": "ORTH", "rules": [["k", [[1, 2], [3]]]]}).rules
+        [('k', [(1, 2), (3,)])]
+        >>> for bad in ([[]], [[1, -2]], [[1, 2 ** 64]], [[1.0]], [[True]], ["12"]):
+        ...     try:
+        ...         PhrasePatterns.from_json({"attr": "ORTH", "rules": [["k", bad]]})
+        ...     except ValueError as exc:
+        ...         print(exc)
+        bad phrase patterns: not a token-hash sequence
+        bad phrase patterns: not a token-hash sequence
+        bad phrase patterns: not a token-hash sequence
+        bad phrase patterns: not a token-hash sequence
+        bad phrase patterns: not a token-hash sequence
+        bad phrase patterns: not a token-hash sequence
+        """
         try:
             patterns = cls(data["attr"])
             for key, seqs in data["rules"]:
                 if not isinstance(key, str):
                     raise TypeError(key)
-                rule = [tuple(s) for s in seqs]
-                if not all(s and all(type(h) is int and 0 <= h < 2 ** 64 for h in s) for s in rule):
-                    raise ValueError("not a token-hash sequence")
-                patterns.rules.append((key, rule))
+                patterns.rules.append((key, [tuple(s) for s in seqs]))
+            if not _hashes_valid([s for _, rule in patterns.rules for s in rule]):
+                raise ValueError("not a token-hash sequence")
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"bad phrase patterns: {exc}") from None
         return patterns
+
+
+def _hashes_valid(seqs: list[tuple]) -> bool:
+    """Whether every sequence is non-empty and holds only ``int`` (not ``bool``) hashes in ``[0, 2**64)``; the
+    values are checked by ``map``, ``min`` and ``max`` rather than one Python comparison each."""
+    if not all(seqs):
+        return False
+    hashes = list(chain.from_iterable(seqs))
+    return not hashes or (set(map(type, hashes)) == {int} and min(hashes) >= 0 and max(hashes) < 2 ** 64)

@@ -6,8 +6,7 @@ import spacy
 from spacy.language import Language
 
 import kg.nlp.components  # noqa: F401  (registers the factories)
-from kg.nlp.rules import load_words
-from kg.nlp.tokenizer import customize_tokenizer
+from kg.nlp.tokenizer import TOKENIZER_CONFIG, customize_tokenizer
 
 
 def build_nlp(spacy_model: str | None = None) -> Language:
@@ -29,12 +28,10 @@ def build_nlp(spacy_model: str | None = None) -> Language:
         nlp = spacy.load(spacy_model, exclude=["ner", "lemmatizer", "textcat"])
         if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
             nlp.add_pipe("sentencizer", first=True)
+        customize_tokenizer(nlp)
     else:
-        nlp = spacy.blank("en")
+        nlp = spacy.blank("en", config=TOKENIZER_CONFIG)     # kg's tokenizer (``kg.nlp.tokenizer``) made at once
         nlp.add_pipe("sentencizer")
-    customize_tokenizer(nlp)
-    for case in load_words().tokenizer_special_cases:      # "al.", "Fig.": abbreviations kept whole
-        nlp.tokenizer.add_special_case(case, [{"ORTH": case}])
     # A parsed Doc refuses new sentence starts, so the title/abstract break goes before the component that sets
     # sentences (the parser and senter respect boundaries already set); blank English: after the sentencizer.
     setter = next((name for name in ("parser", "senter") if name in nlp.pipe_names), None)

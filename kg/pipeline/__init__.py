@@ -20,8 +20,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tqdm import tqdm
-
 from kg.errors import KgError, OutputError, StrictError
 from kg.nlp.pattern_cache import CACHE_NAME as PATTERN_CACHE
 from kg.pipeline.read import ReadStats, iter_inputs
@@ -58,25 +56,37 @@ class BuildSummary:
 
 
 def _progress(iterable, *, enabled: bool, desc: str):
-    return tqdm(iterable, desc=desc, unit=" rec", disable=not enabled, leave=False, mininterval=0.5)
+    """``iterable`` with a progress bar when ``enabled``; tqdm (a twentieth of a second to import) only then."""
+    if not enabled:
+        return iterable
+    from tqdm import tqdm
+
+    return tqdm(iterable, desc=desc, unit=" rec", leave=False, mininterval=0.5)
 
 
 class Stages:
     """A one-line progress bar over the named steps (only when ``enabled``, i.e. on a terminal)."""
 
     def __init__(self, steps: tuple[str, ...], *, enabled: bool) -> None:
-        self._bar = tqdm(total=len(steps), disable=not enabled, leave=False, unit=" step",
-                         bar_format="kg: {desc} [{n_fmt}/{total_fmt} steps, {elapsed}]")
+        self._bar = None
+        if enabled:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=len(steps), leave=False, unit=" step",
+                             bar_format="kg: {desc} [{n_fmt}/{total_fmt} steps, {elapsed}]")
 
     def start(self, name: str) -> None:
-        self._bar.set_description_str(name)
-        self._bar.refresh()
+        if self._bar is not None:
+            self._bar.set_description_str(name)
+            self._bar.refresh()
 
     def done(self) -> None:
-        self._bar.update(1)
+        if self._bar is not None:
+            self._bar.update(1)
 
     def close(self) -> None:
-        self._bar.close()
+        if self._bar is not None:
+            self._bar.close()
 
 
 class TimedIterator:
@@ -310,9 +320,10 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
 
     stages.start("graph")
     t0 = time.perf_counter()
-    if set(writers) != set(FILES):                   # another view (graph.html) needs the whole graph
+    plain = core and set(writers) == set(FILES)      # only the graph files: no NetworkX graph (nor import)
+    if not plain:                                    # another view (graph.html) needs the whole graph
         index = None
-    asm = _assemble(res, store, index, extractor)
+    asm = _assemble(res, store, index, extractor, plain)
     G = asm.graph
     if update:
         log.info("graph: the edges of %d of %d papers copied from the earlier files", asm.copied, len(asm.papers))
@@ -324,14 +335,14 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
     if core:
         json_path, graphml_path = out_dir / "graph.json", out_dir / "graph.graphml"
         try:
-            keys, places, node_places = write_spliced(asm, tmp_path(json_path), tmp_path(graphml_path))
+            keys, places, node_places, digests = write_spliced(asm, tmp_path(json_path), tmp_path(graphml_path))
         except (ValueError, IndexError, TypeError) as exc:   # an earlier file is not what its index says
             if asm.old is None:
                 raise
             log.info("%s: %s: assembling the whole graph", out_dir / GRAPH_INDEX, exc)
-            asm = _assemble(res, store, None, extractor)
+            asm = _assemble(res, store, None, extractor, plain)
             G = asm.graph
-            keys, places, node_places = write_spliced(asm, tmp_path(json_path), tmp_path(graphml_path))
+            keys, places, node_places, digests = write_spliced(asm, tmp_path(json_path), tmp_path(graphml_path))
         if update:
             summary.copied = asm.copied
         others = {name: w for name, w in writers.items() if name not in FILES}
@@ -343,7 +354,7 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
     (out_dir / GRAPH_INDEX).unlink(missing_ok=True)  # it describes the files about to be replaced
     commit(written)
     if core:
-        save_index(out_dir, asm, keys, places, node_places)
+        save_index(out_dir, asm, keys, places, node_places, digests)
     write_build_state(out_dir, spacy_model, rules_only, extractor, inputs_read, fmt)
     summary.removed = remove_stale(out_dir, written)
     summary.seconds["write"] = time.perf_counter() - t0
@@ -354,14 +365,15 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
     return written
 
 
-def _assemble(res, store, index, extractor: str):
+def _assemble(res, store, index, extractor: str, plain: bool = False):
     """The graph of ``res`` (``kg.pipeline.splice.assemble``), copying what ``index`` allows: all of it anew when
-    copied edges would not keep their GraphML key ids; the graph records ``extractor``."""
+    copied edges would not keep their GraphML key ids; the graph records ``extractor``. ``plain``: a
+    ``kg.pipeline.plaingraph.PlainGraph``, for a graph only written to graph.json and graph.graphml."""
     from kg.pipeline.splice import assemble, spliceable
 
-    asm = assemble(res, store, index)
+    asm = assemble(res, store, index, plain)
     if index is not None and not spliceable(asm, index):
-        asm = assemble(res, store, None)
+        asm = assemble(res, store, None, plain)
     asm.graph.graph["extractor"] = extractor
     return asm
 

@@ -1,4 +1,5 @@
-"""Step 4 — graph: assemble the NetworkX ``MultiDiGraph`` of the graph contract from the resolution.
+"""Step 4 — graph: assemble the NetworkX ``MultiDiGraph`` of the graph contract from the resolution (or its
+networkx-free stand-in ``kg.pipeline.plaingraph.PlainGraph``, when only graph.json and graph.graphml are written).
 
 * Paper nodes (``title``, ``abstract``, ``sources``, metadata) and entity nodes (``name``, ``label``,
   ``aliases``, ``paper_count``).
@@ -14,12 +15,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from typing import TYPE_CHECKING
 
-import networkx as nx
-
+from kg.pipeline.plaingraph import PlainGraph
 from kg.pipeline.resolve import Resolution
 from kg.records import Extraction
 from kg.schema import CONTRIBUTION_LABELS, PAPER
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\\])")
 
@@ -78,8 +82,8 @@ def paper_node_attrs(paper: dict) -> dict:
     return attrs
 
 
-def _add_edge(G: nx.MultiDiGraph, source: str, target: str, etype: str, paper: str, evidence: str, rule: str,
-              confidence: float, rules: list[str] | None = None) -> None:
+def _add_edge(G: nx.MultiDiGraph | PlainGraph, source: str, target: str, etype: str, paper: str, evidence: str,
+              rule: str, confidence: float, rules: list[str] | None = None) -> None:
     key = f"{etype}|{paper}"
     if G.has_edge(source, target, key):
         return
@@ -98,9 +102,15 @@ def build_graph(res: Resolution) -> nx.MultiDiGraph:
     return G
 
 
-def graph_nodes(res: Resolution) -> nx.MultiDiGraph:
-    """A graph of every Paper and entity node of ``res``, without edges."""
-    G = nx.MultiDiGraph()
+def graph_nodes(res: Resolution, plain: bool = False) -> nx.MultiDiGraph | PlainGraph:
+    """A graph of every Paper and entity node of ``res``, without edges: a ``PlainGraph`` with ``plain`` (for
+    the graph files alone, without importing networkx; ``kg.pipeline.plaingraph``), else a ``MultiDiGraph``."""
+    if plain:
+        G = PlainGraph()
+    else:
+        import networkx as nx
+
+        G = nx.MultiDiGraph()
     for pid in sorted(res.papers):
         G.add_node(pid, **paper_node_attrs(res.papers[pid]))
     for eid in sorted(res.entities):
@@ -109,7 +119,7 @@ def graph_nodes(res: Resolution) -> nx.MultiDiGraph:
     return G
 
 
-def add_paper_edges(G: nx.MultiDiGraph, res: Resolution, pid: str, records: list[Extraction]) -> None:
+def add_paper_edges(G: nx.MultiDiGraph | PlainGraph, res: Resolution, pid: str, records: list[Extraction]) -> None:
     """Add the edges of one paper from all of its records (newest first: its evidence wins a shared edge)."""
     for ex in records:
         fields = {"title": ex.paper["title"], "abstract": ex.paper["abstract"]}

@@ -28,12 +28,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
-from kg.io.graph_files import (Edge, EarlierFiles, Places, Segment, Signature, edge_keys, edge_signature, key_table,
-                                used_signatures, write_graph_files)
+from kg.io.graph_files import (Edge, EarlierFiles, FileDigest, Places, Segment, Signature, edge_keys, edge_signature,
+                                key_table, used_signatures, write_graph_files)
 from kg.pipeline.graph import add_paper_edges, graph_nodes
 from kg.pipeline.resolve import Resolution
 from kg.pipeline.retally import tally_data
@@ -41,13 +39,18 @@ from kg.pipeline.reuse import hash_sources
 from kg.pipeline.write import GRAPH_INDEX as INDEX_NAME
 from kg.records import Extraction
 
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from kg.pipeline.plaingraph import PlainGraph
+
 log = logging.getLogger(__name__)
 
 FILES = ("graph.json", "graph.graphml")
 _FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parent.parent
 #: The code that decides an edge's bytes from a paper's lines and their resolution, and the tally (``retally``).
-_CODE = ("pipeline/graph.py", "pipeline/splice.py", "io/graph_files.py", "io/graphml.py", "io/graph_json.py",
+_CODE = ("pipeline/graph.py", "pipeline/plaingraph.py", "pipeline/splice.py", "io/graph_files.py", "io/graphml.py", "io/graph_json.py",
          "jsontext.py", "pipeline/resolve.py", "pipeline/retally.py", "pipeline/store.py", "normalize.py",
          "text_clean.py", "records.py", "schema.py")
 
@@ -155,7 +158,7 @@ class GraphIndex:
 class Assembly:
     """What the graph step hands the write step: every node, the edges assembled now, every edge in file order."""
 
-    graph: nx.MultiDiGraph                 # every node; the edges of the papers assembled in this run
+    graph: nx.MultiDiGraph | PlainGraph    # every node; the edges of the papers assembled in this run
     segments: list[Segment]                # new edges, and runs of the earlier files' edges, in file order
     signatures: list[Signature]            # the edge signatures, numbered
     old: EarlierFiles | None               # where the copied runs and nodes are
@@ -179,10 +182,11 @@ def _clean(res: Resolution, pid: str, digest: str, index: GraphIndex | None) -> 
     return [digest, view, entry[2]] if view == entry[1] else None
 
 
-def assemble(res: Resolution, store: Any, index: GraphIndex | None = None) -> Assembly:
+def assemble(res: Resolution, store: Any, index: GraphIndex | None = None, plain: bool = False) -> Assembly:
     """Assemble the graph of ``res``, taking from ``index`` the edges of every paper whose lines and resolution
-    are unchanged. ``store`` is the ``ExtractionStore`` of ``res`` (its ``digest`` of a paper's lines is compared)."""
-    G = graph_nodes(res)
+    are unchanged. ``store`` is the ``ExtractionStore`` of ``res`` (its ``digest`` of a paper's lines is compared);
+    ``plain``: the graph is only written to graph.json and graph.graphml, a ``PlainGraph`` will do."""
+    G = graph_nodes(res, plain)
     papers: dict[str, list] = {}
     clean: set[str] = set()
     for pid in sorted(res.extractions):
@@ -251,20 +255,23 @@ def spliceable(asm: Assembly, index: GraphIndex) -> bool:
     return all(keys.get(pair) == kid for pair, kid in index.keys.items())
 
 
-def write(asm: Assembly, json_path: Path, graphml_path: Path) -> tuple[dict, Places, dict]:
-    """Write graph.json and graph.graphml of ``asm`` (``kg.io.graph_files``)."""
+def write(asm: Assembly, json_path: Path, graphml_path: Path
+          ) -> tuple[dict, Places, dict, tuple[FileDigest, FileDigest]]:
+    """Write graph.json and graph.graphml of ``asm`` (``kg.io.graph_files``): the key table, the places of the
+    edges and nodes, and each file's size and SHA-1."""
     return write_graph_files(asm.graph, asm.segments, asm.signatures, json_path, graphml_path, asm.old)
 
 
-def save_index(out_dir: Path, asm: Assembly, keys: dict, places: Places, node_places: dict) -> Path:
-    """Write ``DIR/.kg-graph-index.json`` for the files just moved into place (atomically): a digest line,
-    then the index as one JSON line."""
+def save_index(out_dir: Path, asm: Assembly, keys: dict, places: Places, node_places: dict,
+               files: tuple[FileDigest, FileDigest]) -> Path:
+    """Write ``DIR/.kg-graph-index.json`` for the files just moved into place (atomically), whose (size, SHA-1)
+    ``write`` gave as ``files``: a digest line, then the index as one JSON line."""
     edges = dict(asm.columns)
     edges.update((c, getattr(places, c)) for c in _PLACES)
     ids = sorted(node_places)
     nodes = {"id": ids, "digest": [asm.node_digests[n] for n in ids]}
     nodes.update((c, [node_places[n][i] for n in ids]) for i, c in enumerate(_PLACES))
-    files = [[(out_dir / name).stat().st_size, file_digest(out_dir / name)] for name in FILES]
+    files = [list(f) for f in files]
     data = {"format": _FORMAT, "code": code_fingerprint(), "files": files,
             "keys": [[n, k, scope, kid] for (n, k, scope), kid in keys.items()],
             "signatures": [[list(pair) for pair in sig] for sig in asm.signatures],

@@ -12,13 +12,15 @@ import logging
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
+if TYPE_CHECKING:               # networkx takes a tenth of a second to import: only where a graph is made
+    import networkx as nx
 
 log = logging.getLogger(__name__)
 
 #: Writes one build output: ``writer(G, path)`` (the return value is ignored).
-GraphWriter = Callable[[nx.MultiDiGraph, Path], object]
+GraphWriter = Callable[["nx.MultiDiGraph", Path], object]
 
 
 def tmp_path(path: Path) -> Path:
@@ -32,6 +34,7 @@ def write_graph_files(G: nx.MultiDiGraph, out_dir: Path, writers: Mapping[str, G
     Examples
     --------
     >>> import tempfile
+    >>> import networkx as nx
     >>> out = Path(tempfile.mkdtemp())
     >>> write_graph_files(nx.MultiDiGraph(), out, {"n.txt": lambda G, p: p.write_text(str(len(G)))})[0].name
     'n.txt'
