@@ -108,7 +108,7 @@ def test_repeated_cv_pools_the_folds_of_every_split(tmp_path: Path) -> None:
     assert bad.returncode != 0 and "--repeats" in bad.stderr and "Traceback" not in bad.stderr
 
 
-def test_train_fraction_trains_on_fewer_papers_and_scores_the_same_held_out_folds(tmp_path: Path) -> None:
+def test_train_fraction_and_oracle_candidates_score_the_same_held_out_folds(tmp_path: Path) -> None:
     if not TRAIN.is_file():
         pytest.skip("train gold set not found")
     from kg.learn.cv import training_subset
@@ -127,6 +127,22 @@ def test_train_fraction_trains_on_fewer_papers_and_scores_the_same_held_out_fold
     assert part["train_fraction"] == 0.5 and full["train_fraction"] == 1.0
     for key in ("entities", "relations"):          # the same held-out papers are scored
         assert part["pooled"][key]["gold"] == full["pooled"][key]["gold"]
+    oracle = cv("--oracle-candidates")            # gold names as candidates: recall can only grow
+    assert oracle["oracle_candidates"] and not full["oracle_candidates"]
+    assert oracle["pooled"]["entities"]["tp"] > full["pooled"]["entities"]["tp"]
     bad = subprocess.run([sys.executable, "-m", "kg", "eval", "--cv", "3", "--train-fraction", "0", str(small)],
                          capture_output=True, text=True, cwd=REPO)
     assert bad.returncode != 0 and "--train-fraction" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_gold_name_spans_cover_every_whole_word_occurrence_of_names_and_aliases() -> None:
+    import spacy
+
+    from kg.learn.cv import ORACLE_PROVENANCE, gold_name_spans
+    from kg.nlp.provenance import provenance_of
+
+    doc = spacy.blank("en")("Monte Carlo Tree Search (MCTS) beats MCTSv2; mcts helps. MCTS-based search too.")
+    gold = {"entities": [{"name": "Monte Carlo Tree Search", "type": "Technique", "aliases": ["MCTS"]}]}
+    spans = gold_name_spans(doc, gold)
+    assert [s.text for s in spans] == ["Monte Carlo Tree Search", "MCTS", "mcts"]   # not MCTSv2 nor MCTS-based
+    assert all(s.label_ == "Technique" and provenance_of(s) == ORACLE_PROVENANCE for s in spans)

@@ -34,6 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--train-fraction", type=float, default=1.0, metavar="F",
                    help="with --cv: train each fold on a fixed random share F (0 < F <= 1) of its training papers, "
                    "held-out folds unchanged (a point of a learning curve)")
+    p.add_argument("--oracle-candidates", action="store_true",
+                   help="with --cv: add each held-out paper's gold names to its candidates (strong, gold type; "
+                   "training unchanged): what perfect candidate generation would be worth, a diagnostic")
     p.add_argument("--rules-only", action="store_true", help="with --cv or --corpus: score the rules alone (without the trained models)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--errors", type=Path, metavar="FILE", help="write missed/spurious items per paper (JSON Lines)")
@@ -134,7 +137,7 @@ def _cross_validate(args: argparse.Namespace) -> int:
             print(f"fold {fold}: " + "  ".join(f"{k} {scores[k]['f1']:.3f}" for k in REPORT_KEYS), flush=True)
 
     results = cross_validate(corpus, args.cv, rules_only=args.rules_only, progress=report, repeats=args.repeats,
-                             train_fraction=args.train_fraction)
+                             train_fraction=args.train_fraction, oracle=args.oracle_candidates)
     if args.errors:
         with open(args.errors, "w", encoding="utf-8") as fh:
             for r in results:
@@ -142,7 +145,7 @@ def _cross_validate(args: argparse.Namespace) -> int:
                     fh.write(json.dumps({"fold": r["fold"], **asdict(item)}, ensure_ascii=False) + "\n")
     summary = {"mean": mean_of_folds(results), "pooled": pooled(results), "reliability": reliability(results),
                "folds": [{k: r[k] for k in REPORT_KEYS} for r in results], "k": args.cv, "repeats": args.repeats,
-               "train_fraction": args.train_fraction,
+               "train_fraction": args.train_fraction, "oracle_candidates": args.oracle_candidates,
                "extractor": "rules" if args.rules_only else "learned"}
     if args.json:
         print(json.dumps(summary, indent=1, sort_keys=True))
@@ -150,6 +153,8 @@ def _cross_validate(args: argparse.Namespace) -> int:
     times = f" x {args.repeats} splits" if args.repeats > 1 else ""
     if args.train_fraction < 1.0:
         times += f", each fold trained on {args.train_fraction:.0%} of its training papers"
+    if args.oracle_candidates:
+        times += ", gold names added to the held-out candidates"
     print(f"\n{args.cv}-fold cross-validation{times} ({summary['extractor']}), mean of folds (F1 sd) and pooled P/R/F1:")
     for k in REPORT_KEYS:
         m, v = summary["mean"][k], summary["pooled"][k]

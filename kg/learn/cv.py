@@ -9,10 +9,11 @@ exactly like ``shared/gold/score.py``.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from kg.evaluation.gold import REPORT_KEYS, PaperErrors, score_graph
 from kg.extraction.assemble import Proposals, doc_text, propose, rules_extraction
@@ -22,6 +23,7 @@ from kg.learn.labels import project
 from kg.learn.lexicon import Lexicon, paper_key
 from kg.learn.phrases import add_phrase_spans
 from kg.learn.train import TrainingPaper, fit_models
+from kg.nlp.provenance import Provenance, provenance_span
 from kg.nlp.rules import Cues, Typing, load_cues, load_typing
 from kg.records import Extraction, PaperRecord
 from kg.schema import CLAIM_TYPES
@@ -56,15 +58,38 @@ class GoldCorpus:
     def pid(self, i: int) -> str:
         return paper_key(self.gold[i]["title"])
 
-    def proposals(self, i: int, lexicon: Lexicon | None, exclude: str | None = None) -> Proposals:
-        """Proposals of paper ``i`` with the lexicon's spans (leaving out paper ``exclude``'s own names)."""
+    def proposals(self, i: int, lexicon: Lexicon | None, exclude: str | None = None,
+                  oracle: bool = False) -> Proposals:
+        """Proposals of paper ``i`` with the lexicon's spans (leaving out paper ``exclude``'s own names);
+        ``oracle``: with its gold names as strong candidates too (``gold_name_spans``)."""
         doc = self.docs[i]
         doc.spans["kg_gazetteer"] = list(doc.user_data["kg_base_gazetteer"])
         doc.spans["kg_candidates"] = list(doc.user_data["kg_base_candidates"])
         if lexicon is not None:
             lexicon.add_spans(doc, self.nlp, exclude=exclude)
             add_phrase_spans(doc, lexicon.phrase_vocabulary())
+        if oracle:
+            doc.spans["kg_candidates"] = [*doc.spans["kg_candidates"], *gold_name_spans(doc, self.gold[i])]
         return propose(doc, self.papers[i], self.typing, self.cues)
+
+
+ORACLE_PROVENANCE = Provenance("oracle:gold-name", strong=True)
+
+
+def gold_name_spans(doc: Doc, gold: dict) -> list[Span]:
+    """Every occurrence of a gold name or alias of the paper (whole words, any case) as a strong candidate with
+    the gold type: the candidates a perfect candidate generator would add. Its rule is unknown to the models
+    (no weight), so they judge these names by everything else they know; a diagnostic, never used by a build.
+    """
+    text = doc.text.lower()
+    spans = []
+    for ent in gold["entities"]:
+        for surface in (ent["name"], *ent.get("aliases", [])):
+            for match in re.finditer(r"(?<![\w-])" + re.escape(surface.lower()) + r"(?![\w-])", text):
+                span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+                if span is not None:
+                    spans.append(provenance_span(doc, span.start, span.end, ORACLE_PROVENANCE, label=ent["type"]))
+    return spans
 
 
 def gold_counts(gold: dict) -> dict[str, int]:
@@ -93,12 +118,14 @@ def train_bundle(corpus: GoldCorpus, train_idx: list[int]) -> ModelBundle:
     return ModelBundle(fit_models(papers), lexicon)
 
 
-def extract_fold(corpus: GoldCorpus, test_idx: list[int], bundle: ModelBundle | None) -> list[Extraction]:
-    """Extractions of the held-out papers with ``bundle`` (``None``: the rules alone)."""
+def extract_fold(corpus: GoldCorpus, test_idx: list[int], bundle: ModelBundle | None,
+                 oracle: bool = False) -> list[Extraction]:
+    """Extractions of the held-out papers with ``bundle`` (``None``: the rules alone); ``oracle``: their gold
+    names are candidates too (``gold_name_spans``)."""
     out = []
     decider = Decider(bundle) if bundle is not None else None
     for i in test_idx:
-        p = corpus.proposals(i, bundle.lexicon if bundle else None)
+        p = corpus.proposals(i, bundle.lexicon if bundle else None, oracle=oracle)
         out.append(decider.decide(p) if decider else rules_extraction(p))
     return out
 
@@ -149,11 +176,12 @@ def training_subset(train_idx: list[int], fraction: float) -> list[int]:
 
 
 def cross_validate(corpus: GoldCorpus, k: int, *, rules_only: bool = False, progress=None,
-                   repeats: int = 1, train_fraction: float = 1.0) -> list[dict]:
+                   repeats: int = 1, train_fraction: float = 1.0, oracle: bool = False) -> list[dict]:
     """Per-fold scores (``score_graph`` figures plus ``errors``) of K-fold cross-validation, ``repeats`` times
     over different splits (``folds``); fold numbers run on across repeats. ``train_fraction`` < 1 trains each
     fold on that share of its training papers (``training_subset``; the held-out fold is unchanged): the
-    points of a learning curve."""
+    points of a learning curve. ``oracle``: the held-out papers' gold names are added to their candidates
+    (``gold_name_spans``; training unchanged), which measures what perfect candidates would be worth."""
     results = []
     n = len(corpus.gold)
     splits = [test_idx for r in range(repeats) for test_idx in folds(n, k, repeat=r)]
@@ -161,7 +189,7 @@ def cross_validate(corpus: GoldCorpus, k: int, *, rules_only: bool = False, prog
         held = set(test_idx)
         train_idx = training_subset([i for i in range(n) if i not in held], train_fraction)
         bundle = None if rules_only else train_bundle(corpus, train_idx)
-        extractions = extract_fold(corpus, test_idx, bundle)
+        extractions = extract_fold(corpus, test_idx, bundle, oracle)
         held_gold = [corpus.gold[i] for i in test_idx]
         scores, errors = score_extractions(extractions, held_gold)
         scores["fold"] = f
