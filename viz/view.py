@@ -143,13 +143,14 @@ def importance(G: nx.MultiDiGraph) -> dict[str, float]:
     """
     if G.number_of_nodes() == 0:
         return {}
+    weights: dict[tuple, int] = {}
+    for u, v in G.edges():
+        if u != v:
+            pair = (u, v) if (v, u) not in weights else (v, u)     # first-seen orientation, as add_edge keeps it
+            weights[pair] = weights.get(pair, 0) + 1
     U = nx.Graph()
     U.add_nodes_from(sorted(G.nodes, key=str))
-    for u, v in G.edges():
-        if u == v:
-            continue
-        w = U[u][v]["weight"] + 1 if U.has_edge(u, v) else 1
-        U.add_edge(u, v, weight=w)
+    U.add_weighted_edges_from((u, v, w) for (u, v), w in weights.items())
     pr = nx.pagerank(U, weight="weight", tol=1e-10, max_iter=500)
     # Rounded so that ties computed in a different summation order still compare equal.
     return {n: round(float(s), 12) for n, s in pr.items()}
@@ -201,14 +202,18 @@ def select_view(
 
     focus_id = resolve_focus(G, focus) if focus is not None else None
 
-    keep = {n for n, d in G.nodes(data=True) if labels is None or d["label"] in labels or n == focus_id}
-    H = nx.MultiDiGraph()
-    H.add_nodes_from((n, G.nodes[n]) for n in keep)
-    H.add_edges_from(
-        (u, v, k, d)
-        for u, v, k, d in G.edges(keys=True, data=True)
-        if u in keep and v in keep and (relations is None or d.get("type") in relations)
-    )
+    whole = None
+    if labels is None and relations is None:
+        H = whole = G.copy(as_view=True)   # nothing filtered: read ``G`` itself (no copy of the whole graph)
+    else:
+        keep = {n for n, d in G.nodes(data=True) if labels is None or d["label"] in labels or n == focus_id}
+        H = nx.MultiDiGraph()
+        H.add_nodes_from((n, G.nodes[n]) for n in keep)
+        H.add_edges_from(
+            (u, v, k, d)
+            for u, v, k, d in G.edges(keys=True, data=True)
+            if u in keep and v in keep and (relations is None or d.get("type") in relations)
+        )
     if relations is not None:
         H.remove_nodes_from([n for n in list(H.nodes) if H.degree(n) == 0 and n != focus_id])
 
@@ -230,13 +235,16 @@ def select_view(
     else:
         candidates = H
 
+    graph_edges = G.number_of_edges()          # counting edges walks every node: once per graph
+    candidate_edges = graph_edges if candidates is whole else candidates.number_of_edges()
+    edges = H.number_of_edges()
     stats = {
         "nodes": H.number_of_nodes(),
-        "edges": H.number_of_edges(),
+        "edges": edges,
         "graph_nodes": G.number_of_nodes(),
-        "graph_edges": G.number_of_edges(),
+        "graph_edges": graph_edges,
         "candidate_nodes": candidates.number_of_nodes(),
-        "candidate_edges": candidates.number_of_edges(),
+        "candidate_edges": candidate_edges,
         "max_nodes": max_nodes or None,
         "focus": focus_id,
         "depth": depth if focus_id is not None else None,
@@ -245,7 +253,7 @@ def select_view(
         "nodes_by_label": dict(sorted(Counter(d["label"] for _, d in H.nodes(data=True)).items())),
         "edges_by_type": dict(sorted(Counter(str(d.get("type")) for *_, d in H.edges(data=True)).items())),
         "cut_nodes": len(cut),
-        "cut_edges": candidates.number_of_edges() - H.number_of_edges(),
+        "cut_edges": candidate_edges - edges,
         "cut_nodes_by_label": dict(sorted(Counter(candidates.nodes[n]["label"] for n in cut).items())),
         "cut_examples": [
             {"id": n, "name": str(candidates.nodes[n].get("name") or n), "label": candidates.nodes[n]["label"]}
