@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from kg.extraction.doccache import (cue_list, doc_string, sentence_spans, sentence_start_of, sentence_text, sentences_with,
-                                    span_string, token_bounds, token_texts)
+from kg.extraction.doccache import (cue_list, sentence_spans, sentence_start_of, sentence_text, sentences_with,
+                                    span_string, token_bounds, token_texts, whole_word_spans)
 from kg.extraction.introduced import Introduced, introduced_names, macro_tokens
 from kg.extraction.linking import Link, is_own, link_sentence
 from kg.extraction.mentions import DocMention, select_mentions
@@ -89,9 +88,8 @@ def _attach_introduced(doc: Doc, mentions: list[DocMention], intros: list[Introd
     taken = {i for m in mentions for i in range(m.start, m.end)}
     for intro in intros:
         for surface in sorted({intro.canonical, *intro.aliases}, key=len, reverse=True):
-            for match in re.finditer(r"(?<![\w-])" + re.escape(surface) + r"(?![\w-])", doc_string(doc)):
-                span = doc.char_span(match.start(), match.end())
-                if span is None or any(i in taken for i in range(span.start, span.end)):
+            for span in whole_word_spans(doc, surface):
+                if any(i in taken for i in range(span.start, span.end)):
                     continue
                 mentions.append(DocMention(span.start, span.end, span.text, intro.label, intro.canonical, intro.rule))
                 taken.update(range(span.start, span.end))

@@ -1,7 +1,11 @@
 """Per-Doc caches of span groups: a SpanGroup builds a new Span object on every iteration, and the rules
-look at the cue phrases many times per paper, so they are materialised once and kept in ``doc.user_data``."""
+look at the cue phrases many times per paper, so they are materialised once and kept in ``doc.user_data``; and
+look-ups over the cached text (``whole_word_spans``)."""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Iterator
 
 from spacy.attrs import IDX, SPACY
 from spacy.tokens import Doc, Span
@@ -138,3 +142,21 @@ def token_texts(doc: Doc) -> list[str]:
         strings = doc.vocab.strings
         cached = doc.user_data["kg_token_texts"] = [strings[orth] for orth in doc.to_array("ORTH").tolist()]
     return cached
+
+
+def whole_word_spans(doc: Doc, surface: str, *, ignore_case: bool = False, expand: bool = False) -> Iterator[Span]:
+    """The spans where ``surface`` occurs in ``doc``'s text as whole words (no letter, digit, ``_`` or hyphen
+    right before or after it: "MCTS" is not found in "MCTSv2" nor in "MCTS-based"). An occurrence that does not
+    start and end at token boundaries is skipped, or with ``expand`` widened to the tokens it touches.
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("MCTS (mcts) beats MCTSv2 and MCTS-based search.")
+    >>> [(s.start, s.text) for s in whole_word_spans(doc, "MCTS")], len(list(whole_word_spans(doc, "MCTS", ignore_case=True)))
+    ([(0, 'MCTS')], 2)
+    """
+    text = doc_string(doc)
+    flags = re.IGNORECASE if ignore_case else 0
+    for match in re.finditer(r"(?<![\w-])" + re.escape(surface) + r"(?![\w-])", text, flags):
+        span = doc.char_span(match.start(), match.end(), alignment_mode="expand" if expand else "strict")
+        if span is not None:
+            yield span

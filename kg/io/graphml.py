@@ -13,8 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 from xml.etree.ElementTree import _escape_attrib, _escape_cdata  # the escaping networkx's writer gets
 
 from kg.io.chunks import write_chunks

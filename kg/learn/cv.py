@@ -9,7 +9,6 @@ exactly like ``shared/gold/score.py``.
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -17,6 +16,7 @@ from spacy.tokens import Doc, Span
 
 from kg.evaluation.gold import REPORT_KEYS, PaperErrors, score_graph
 from kg.extraction.assemble import Proposals, doc_text, propose, rules_extraction
+from kg.extraction.doccache import whole_word_spans
 from kg.learn.decide import Decider, ModelBundle
 from kg.learn.features import paper_candidates
 from kg.learn.labels import project
@@ -81,15 +81,9 @@ def gold_name_spans(doc: Doc, gold: dict) -> list[Span]:
     the gold type: the candidates a perfect candidate generator would add. Its rule is unknown to the models
     (no weight), so they judge these names by everything else they know; a diagnostic, never used by a build.
     """
-    text = doc.text.lower()
-    spans = []
-    for ent in gold["entities"]:
-        for surface in (ent["name"], *ent.get("aliases", [])):
-            for match in re.finditer(r"(?<![\w-])" + re.escape(surface.lower()) + r"(?![\w-])", text):
-                span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
-                if span is not None:
-                    spans.append(provenance_span(doc, span.start, span.end, ORACLE_PROVENANCE, label=ent["type"]))
-    return spans
+    return [provenance_span(doc, span.start, span.end, ORACLE_PROVENANCE, label=ent["type"])
+            for ent in gold["entities"] for surface in (ent["name"], *ent.get("aliases", []))
+            for span in whole_word_spans(doc, surface, ignore_case=True, expand=True)]
 
 
 def gold_counts(gold: dict) -> dict[str, int]:

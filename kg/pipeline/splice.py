@@ -50,9 +50,9 @@ FILES = ("graph.json", "graph.graphml")
 _FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parent.parent
 #: The code that decides an edge's bytes from a paper's lines and their resolution, and the tally (``retally``).
-_CODE = ("pipeline/graph.py", "pipeline/plaingraph.py", "pipeline/splice.py", "io/graph_files.py", "io/graphml.py", "io/graph_json.py",
-         "jsontext.py", "pipeline/resolve.py", "pipeline/retally.py", "pipeline/store.py", "normalize.py",
-         "text_clean.py", "records.py", "schema.py")
+_CODE = ("pipeline/graph.py", "pipeline/plaingraph.py", "pipeline/splice.py", "io/graph_files.py", "io/graphml.py",
+         "io/graph_json.py", "jsontext.py", "pipeline/resolve.py", "pipeline/retally.py", "pipeline/store.py",
+         "normalize.py", "text_clean.py", "records.py", "schema.py")
 
 
 @lru_cache(maxsize=None)
