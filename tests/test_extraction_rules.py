@@ -193,6 +193,21 @@ def test_acronym_and_long_form_resolve_across_papers() -> None:
     assert node["paper_count"] == 2
 
 
+def test_node_is_named_by_the_form_most_papers_write() -> None:
+    def name_of(papers: list[tuple[str, str]]) -> str:
+        G = build_graph_from_papers(papers)
+        return next(d["name"] for _, d in G.nodes(data=True) if fold(d["name"]) in {"mcts", "montecarlotreesearch"})
+
+    # two papers name it by the long form they define, but all three write "MCTS"
+    assert name_of([("Planner One", "We use Monte Carlo Tree Search (MCTS) to plan."),
+                    ("Planner Two", "We extend Monte Carlo Tree Search (MCTS) to proofs."),
+                    ("Planner Three", "We use MCTS to plan over games.")]) == "MCTS"
+    # the long form is written by all three, the acronym by one
+    assert name_of([("Planner One", "We use Monte Carlo Tree Search (MCTS) to plan."),
+                    ("Planner Two", "We extend Monte Carlo Tree Search to proofs."),
+                    ("Planner Three", "We use Monte Carlo Tree Search to plan over games.")]) == "Monte Carlo Tree Search"
+
+
 # --- rules added from the dev error analysis (general linguistic patterns, self-written examples) -------------
 
 def test_background_clause_makes_no_claim() -> None:

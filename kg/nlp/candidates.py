@@ -439,8 +439,15 @@ def long_form_in(text: str, short: str) -> str | None:
     'Multi-Agent LLM Training'
     >>> long_form_in("Efficient Perceptual Augmentation of Language Models", "eP-ALM")
     'Efficient Perceptual Augmentation of Language Models'
+
+    The long form is the text as written from its first to its last word, so a word that opens with a digit
+    stays in it:
+
+    >>> long_form_in("Unsupervised Learning for Neural 3D Composition of Humans and Objects", "NCHO")
+    'Neural 3D Composition of Humans and Objects'
     """
-    words = re.findall(r"[A-Za-z][A-Za-z0-9'’]*(?:-[A-Za-z0-9]+)*", text)
+    spans = [m.span() for m in re.finditer(r"[A-Za-z][A-Za-z0-9'’]*(?:-[A-Za-z0-9]+)*", text)]
+    words = [text[a:b] for a, b in spans]
     capitals = "".join(c for c in short if c.isupper()).lower()
     tries = [acronym_letters(short)] + ([capitals] if any(c.islower() for c in short) and len(capitals) >= 2 else [])
     for letters in tries:
@@ -450,7 +457,7 @@ def long_form_in(text: str, short: str) -> str | None:
         for i in range(len(words)):
             for j in range(i + 1, min(len(words), i + len(letters) + 3) + 1):
                 if _initials_match_letters(words[i:j], letters):
-                    cand = " ".join(words[i:j])
+                    cand = " ".join(text[spans[i][0]:spans[j - 1][1]].split())
                     if best is None or len(cand) < len(best):
                         best = cand
                     break

@@ -7,10 +7,13 @@ Entities: a mention's identity is the fold key of its paper-level canonical name
 case, hyphens, spaces and plural folded; acronyms already mapped to the long form the paper defines).
 Across papers, a bare acronym (``MCTS``) joins the long form (``Monte Carlo Tree Search``) when the papers
 that define it agree on one long form; an acronym defined differently by different papers stays apart.
-The node name is the form most papers use: per paper, the long form when the paper defines the acronym,
-else the surface form as written (ties: the longer form); the gazetteer's canonical name and every other
-surface form are kept as aliases, so search and Cypher find the node by any of them. The label is the
-majority label (gazetteer labels win).
+The node name is the form most papers write, a form counted once per paper that writes it in any case or
+spacing (its fold key): a paper that defines "Monte Carlo Tree Search (MCTS)" writes both forms, one that only
+says "MCTS" writes one, so the name is the form the most papers would recognise as theirs. Ties go to the form
+most papers name the entity by (per paper: the long form when the paper defines the acronym, else the surface
+form as written), then the longer form; the gazetteer's canonical name and every other surface form are kept as
+aliases, so search and Cypher find the node by any of them. The label is the majority label (gazetteer labels
+win).
 """
 
 from __future__ import annotations
@@ -132,13 +135,15 @@ def acronym_expansions(extractions: Mapping[str, list[Extraction]]) -> dict[str,
 class Tally:
     """What the papers say about each node key, summed over papers, so a paper can be added or taken away
     (``kg.pipeline.retally``): the form each paper names it by, its labels (every mention), its gazetteer labels,
-    the papers writing each surface form, the papers writing each form verbatim, and the papers."""
+    the papers writing each surface form, the papers writing each form verbatim, the papers writing each form
+    up to case and spacing (its fold key), and the papers."""
 
     spellings: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     labels: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     gazetteer_labels: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     surfaces: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     literal: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    written: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     papers: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def add(self, pid: str, records: list[Extraction], keys: Mapping[str, str], written: Mapping[str, str],
@@ -169,8 +174,11 @@ class Tally:
                 self.papers[key].discard(pid)
                 if not self.papers[key]:
                     del self.papers[key]
-        for key, form in {(keys[m.canonical], written[m.text]) for m in mentions}:
+        forms = {(keys[m.canonical], written[m.text]) for m in mentions}
+        for key, form in forms:
             _count(self.literal, key, form, sign)             # once per paper that writes this form
+        for key, folded in {(key, fold(form)) for key, form in forms}:
+            _count(self.written, key, folded, sign)           # once per paper that writes it in any case
         for key, forms in surfaces.items():
             for form in forms:
                 _count(self.surfaces, key, form, sign)
@@ -212,12 +220,13 @@ def resolve_entities(papers: dict[str, dict], extractions: Mapping[str, list[Ext
 
 def resolution_of(papers: dict[str, dict], extractions: Mapping[str, list[Extraction]], tally: Tally,
                   expansions: Mapping[str, str]) -> Resolution:
-    """The entities of a tally: the name most papers use, the majority label, every other form as an alias."""
+    """The entities of a tally: the name most papers write, the majority label, every other form as an alias."""
     spellings, literal = tally.spellings, tally.literal
 
-    def pick(counter: Counter, seen: Counter) -> str:
-        """Most papers' form, where a form counts also for the shorter forms it completes ("OpenAI o1" for
-        "o1"); ties go to the form more papers write verbatim, then the longer one."""
+    def pick(counter: Counter, seen: Counter, papers_writing: Counter) -> str:
+        """The form the most papers write (``papers_writing``: per fold key); ties go to the form most papers
+        name the entity by (``counter``), where a form counts also for the shorter forms it completes ("OpenAI
+        o1" for "o1"), then to the form more papers write verbatim, then to the longer one."""
         votes = Counter(counter)
         for form in counter:
             for other in counter:
@@ -227,12 +236,13 @@ def resolution_of(papers: dict[str, dict], extractions: Mapping[str, list[Extrac
         group_seen = Counter()
         for form, n in seen.items():
             group_seen[fold(form)] += n
-        return sorted(votes.items(), key=lambda kv: (-kv[1], -group_seen[fold(kv[0])], -seen[kv[0]], -len(kv[0]), kv[0]))[0][0]
+        return min(set(votes) | set(seen), key=lambda form: (
+            -papers_writing[fold(form)], -votes[form], -group_seen[fold(form)], -seen[form], -len(form), form))
 
     entities: dict[str, EntityNode] = {}
     key_to_entity: dict[str, str] = {}
     for key in sorted(spellings):
-        name = pick(spellings[key], literal.get(key, Counter()))
+        name = pick(spellings[key], literal.get(key, Counter()), tally.written.get(key, Counter()))
         label_counts = tally.gazetteer_labels.get(key) or tally.labels[key]
         label = sorted(label_counts.items(), key=lambda kv: (-kv[1], LABEL_ORDER.index(kv[0])))[0][0]
         eid = f"ent:{key}"

@@ -24,7 +24,7 @@ from kg.pipeline.resolve import Memo, Resolution, Tally, acronym_expansions, dis
 from kg.pipeline.store import lines_digest
 from kg.records import Extraction
 
-_FIELDS = ("spellings", "labels", "gazetteer_labels", "surfaces", "literal")
+_FIELDS = ("spellings", "labels", "gazetteer_labels", "surfaces", "literal", "written")
 
 
 def tally_data(tally: Tally) -> dict[str, Any]:
