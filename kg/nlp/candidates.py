@@ -430,6 +430,9 @@ def token_has_inner_caps(word: str) -> bool:
     return any(c.isupper() for c in word[1:]) or any(c.isdigit() for c in word)
 
 
+_PUNCTUATION = re.compile(r"[^\w\s]")
+
+
 def long_form_in(text: str, short: str) -> str | None:
     """Find the long form of acronym ``short`` among the words of ``text`` (e.g. a subtitle), or None.
 
@@ -441,10 +444,12 @@ def long_form_in(text: str, short: str) -> str | None:
     'Efficient Perceptual Augmentation of Language Models'
 
     The long form is the text as written from its first to its last word, so a word that opens with a digit
-    stays in it:
+    stays in it; as in ``find_acronyms``, no punctuation may stand between its words:
 
     >>> long_form_in("Unsupervised Learning for Neural 3D Composition of Humans and Objects", "NCHO")
     'Neural 3D Composition of Humans and Objects'
+    >>> long_form_in("Improving Tagging with Pretraining, Sampling, Labeling, and Aggregation", "PSLA") is None
+    True
     """
     spans = [m.span() for m in re.finditer(r"[A-Za-z][A-Za-z0-9'’]*(?:-[A-Za-z0-9]+)*", text)]
     words = [text[a:b] for a, b in spans]
@@ -456,6 +461,8 @@ def long_form_in(text: str, short: str) -> str | None:
         best: str | None = None
         for i in range(len(words)):
             for j in range(i + 1, min(len(words), i + len(letters) + 3) + 1):
+                if j - 1 > i and _PUNCTUATION.search(text, spans[j - 2][1], spans[j - 1][0]):
+                    break                          # the run would cross a comma, colon or bracket
                 if _initials_match_letters(words[i:j], letters):
                     cand = " ".join(text[spans[i][0]:spans[j - 1][1]].split())
                     if best is None or len(cand) < len(best):
