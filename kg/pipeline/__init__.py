@@ -321,9 +321,7 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
     stages.start("graph")
     t0 = time.perf_counter()
     plain = core and set(writers) == set(FILES)      # only the graph files: no NetworkX graph (nor import)
-    if not plain:                                    # another view (graph.html) needs the whole graph
-        index = None
-    asm = _assemble(res, store, index, extractor, plain)
+    asm = _assemble(res, store, index, extractor, plain)     # another view (graph.html) gets every edge
     G = asm.graph
     if update:
         log.info("graph: the edges of %d of %d papers copied from the earlier files", asm.copied, len(asm.papers))
@@ -368,10 +366,11 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
 def _assemble(res, store, index, extractor: str, plain: bool = False):
     """The graph of ``res`` (``kg.pipeline.splice.assemble``), copying what ``index`` allows: all of it anew when
     copied edges would not keep their GraphML key ids; the graph records ``extractor``. ``plain``: a
-    ``kg.pipeline.plaingraph.PlainGraph``, for a graph only written to graph.json and graph.graphml."""
+    ``kg.pipeline.plaingraph.PlainGraph``, for a graph only written to graph.json and graph.graphml; else a
+    ``MultiDiGraph`` with every edge, for the other views (graph.html), even those copied into the graph files."""
     from kg.pipeline.splice import assemble, spliceable
 
-    asm = assemble(res, store, index, plain)
+    asm = assemble(res, store, index, plain, whole=not plain)
     if index is not None and not spliceable(asm, index):
         asm = assemble(res, store, None, plain)
     asm.graph.graph["extractor"] = extractor

@@ -158,7 +158,7 @@ class GraphIndex:
 class Assembly:
     """What the graph step hands the write step: every node, the edges assembled now, every edge in file order."""
 
-    graph: nx.MultiDiGraph | PlainGraph    # every node; the edges of the papers assembled in this run
+    graph: nx.MultiDiGraph | PlainGraph    # every node; the edges of the papers assembled in this run (all: ``whole``)
     segments: list[Segment]                # new edges, and runs of the earlier files' edges, in file order
     signatures: list[Signature]            # the edge signatures, numbered
     old: EarlierFiles | None               # where the copied runs and nodes are
@@ -182,10 +182,13 @@ def _clean(res: Resolution, pid: str, digest: str, index: GraphIndex | None) -> 
     return [digest, view, entry[2]] if view == entry[1] else None
 
 
-def assemble(res: Resolution, store: Any, index: GraphIndex | None = None, plain: bool = False) -> Assembly:
+def assemble(res: Resolution, store: Any, index: GraphIndex | None = None, plain: bool = False,
+             whole: bool = False) -> Assembly:
     """Assemble the graph of ``res``, taking from ``index`` the edges of every paper whose lines and resolution
     are unchanged. ``store`` is the ``ExtractionStore`` of ``res`` (its ``digest`` of a paper's lines is compared);
-    ``plain``: the graph is only written to graph.json and graph.graphml, a ``PlainGraph`` will do."""
+    ``plain``: the graph is only written to graph.json and graph.graphml, a ``PlainGraph`` will do; ``whole``: the
+    graph gets every paper's edges, in the order of a full build (another view, graph.html, is drawn from it),
+    though only those of changed papers are encoded."""
     G = graph_nodes(res, plain)
     papers: dict[str, list] = {}
     clean: set[str] = set()
@@ -195,6 +198,8 @@ def assemble(res: Resolution, store: Any, index: GraphIndex | None = None, plain
         if entry is not None:
             papers[pid] = [*entry, store.places(pid)]
             clean.add(pid)
+            if whole:
+                add_paper_edges(G, res, pid, res.extractions[pid])
             continue
         records = res.extractions[pid]
         names = lookups(records)
@@ -202,7 +207,8 @@ def assemble(res: Resolution, store: Any, index: GraphIndex | None = None, plain
         add_paper_edges(G, res, pid, records)
     signatures = list(index.signatures) if index is not None else []
     numbers = {sig: i for i, sig in enumerate(signatures)}
-    new = sorted((u, v, k, d) for u, nbrs in G._adj.items() for v, kd in nbrs.items() for k, d in kd.items())
+    new = sorted((u, v, k, d) for u, nbrs in G._adj.items() for v, kd in nbrs.items() for k, d in kd.items()
+                 if not clean or d["paper"] not in clean)
     columns: dict[str, list] = {c: [] for c in _COLUMNS}
     segments: list[Segment] = []
     old = index.edges if index is not None else {c: [] for c in _COLUMNS}
