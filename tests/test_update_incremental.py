@@ -197,14 +197,28 @@ def test_new_metadata_field_shifts_graphml_keys(earlier, tmp_path: Path) -> None
     assert summary.copied == 0
 
 
-def test_html_output(earlier, full_resolutions, tmp_path: Path) -> None:
-    """With graph.html the unchanged papers' edges are still copied into graph.json and graph.graphml, the
-    earlier tally is used, and the page drawn from the graph of every edge is the one a full build draws."""
+def test_html_output(earlier, full_resolutions, monkeypatch, tmp_path: Path) -> None:
+    """With graph.html the unchanged papers' edges are still copied into graph.json and graph.graphml, and read
+    back from the earlier graph.json for the page (only the new paper's edges are assembled), the earlier tally
+    is used, and the page drawn from that graph is the one a full build draws."""
+    import kg.pipeline.splice as splice
+
     inputs, built = earlier
     build(inputs, built, html=True)
     write_jsonl(inputs / "c.jsonl", [PLAIN])
-    summary = update_equals_scratch(inputs, built, tmp_path, html=True)
-    assert full_resolutions == [5, 6] and summary.copied == 5
+    assembled: list[str] = []
+    real = splice.add_paper_edges
+
+    def spy(G, res, pid, records):
+        assembled.append(pid)
+        return real(G, res, pid, records)
+
+    monkeypatch.setattr(splice, "add_paper_edges", spy)
+    summary = build(inputs, built, update=True, html=True)
+    assert len(assembled) == 1 and summary.copied == 5 and full_resolutions == [5]
+    build(inputs, tmp_path / "scratch", html=True)
+    assert files(built) == files(tmp_path / "scratch")
+    assert full_resolutions == [5, 6] and len(assembled) == 7
 
 
 @pytest.mark.parametrize("damage", ["missing", "not json", "bad inputs", "edited inputs", "other format"])
