@@ -20,6 +20,7 @@ import math
 from collections import defaultdict
 
 import networkx as nx
+from pyvis.edge import Edge
 from pyvis.network import Network
 
 from kg.schema import PAPER
@@ -184,6 +185,15 @@ def vis_options(n_nodes: int, physics: bool = True) -> dict:
     }
 
 
+def _add_edge(net: Network, node_ids: set[str], source: str, to: str, options: dict) -> None:
+    """``net.add_edge(source, to, **options)``, the same record, without pyvis's search of the node list for both
+    endpoints (a linear scan per edge: a third of a 2,000-node page's drawing time); ``node_ids`` are the node ids.
+    """
+    if source not in node_ids or to not in node_ids:
+        raise ValueError(f"edge {source!r} -> {to!r}: non existent node")
+    net.edges.append(Edge(source, to, net.directed, **options).options)
+
+
 def build_network(
     view: View, G: nx.MultiDiGraph, *, size_by: str = "pagerank", layout: Layout | None = None
 ) -> Network:
@@ -247,6 +257,7 @@ def build_network(
         key=lambda e: (str(e[0]), str(e[1]), str(e[3].get("type")), str(e[2])),
     )
     seen_pairs: dict[frozenset, int] = defaultdict(int)
+    node_ids = set(net.node_ids)
     for index, (u, v, key, data) in enumerate(edges):
         rel = str(data.get("type"))
         style = edge_style(rel)
@@ -277,6 +288,6 @@ def build_network(
         }
         if nth:
             options["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": round(ARC_STEP * nth, 3)}
-        net.add_edge(str(u), str(v), **options)
+        _add_edge(net, node_ids, str(u), str(v), options)
     net.options = vis_options(H.number_of_nodes(), physics=not fixed)
     return net

@@ -89,7 +89,11 @@ def node_key(G: nx.MultiDiGraph, node: Any) -> tuple[str, str]:
 def edges_of(G: nx.MultiDiGraph, types: Iterable[str]) -> Iterator[tuple[Any, Any, dict]]:
     """Yield ``(source, target, data)`` of the edges whose ``type`` is in ``types``, in a stable order."""
     wanted = set(types)
-    rows = [(u, v, d) for u, v, d in G.edges(data=True) if d.get("type") in wanted]
+    if G.is_multigraph():           # ``G.edges(data=True)``'s order, without its view objects (a third of the time)
+        rows = [(u, v, d) for u, nbrs in G._adj.items() for v, keys in nbrs.items() for d in keys.values()
+                if d.get("type") in wanted]
+    else:
+        rows = [(u, v, d) for u, v, d in G.edges(data=True) if d.get("type") in wanted]
     rows.sort(key=lambda e: (str(e[0]), str(e[1]), str(e[2].get("type")), str(e[2].get("paper")),
                              str(e[2].get("evidence", ""))))
     yield from rows
