@@ -182,7 +182,7 @@ def test_new_alias_remakes_the_old_papers_edges(earlier, full_resolutions, tmp_p
     assert build(inputs, built, update=True).copied == 5
     assert full_resolutions == []
     write_jsonl(inputs / "d.jsonl", [ALIAS])
-    summary = update_equals_scratch(inputs, built, tmp_path)
+    summary = update_equals_scratch(inputs, built, tmp_path, html=True)     # the page drawn from changed edges too
     assert 5 <= summary.copied < 7
     assert full_resolutions == [8, 8]                    # the update and the scratch build
     graph = json.loads((built / "graph.json").read_text(encoding="utf-8"))
@@ -304,8 +304,10 @@ def test_graph_files_equal_the_writers(tmp_path: Path, shape: str) -> None:
     assert ((tmp_path / "b.json").read_bytes(), (tmp_path / "b.graphml").read_bytes()) == _write_both(G, tmp_path)
 
 
-def test_earlier_file_unlike_its_sound_index(earlier, tmp_path: Path, caplog) -> None:
-    """An index whose digests match but whose places do not hold edges: the copy stops and all is remade."""
+@pytest.mark.parametrize("html", [False, True])
+def test_earlier_file_unlike_its_sound_index(earlier, tmp_path: Path, caplog, html: bool) -> None:
+    """An index whose digests match but whose places do not hold edges: the copy stops and all is remade (with
+    graph.html, the edges for the page are not read back from that file either)."""
     import hashlib
 
     inputs, built = earlier
@@ -320,7 +322,8 @@ def test_earlier_file_unlike_its_sound_index(earlier, tmp_path: Path, caplog) ->
     text = json.dumps(state, separators=(",", ":")).encode() + b"\n"
     index.write_bytes(hashlib.sha1(text).hexdigest().encode() + b"\n" + text)
     write_jsonl(inputs / "c.jsonl", [PLAIN])
-    with caplog.at_level("INFO", logger="kg.pipeline"):
-        summary = update_equals_scratch(inputs, built, tmp_path)
+    with caplog.at_level("DEBUG", logger="kg.pipeline"):
+        summary = update_equals_scratch(inputs, built, tmp_path, html=html)
     assert summary.copied == 0
+    assert ("every paper's edges assembled anew" in caplog.text) == html
     assert "the earlier file has no edges at" in caplog.text
