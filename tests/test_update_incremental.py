@@ -327,3 +327,22 @@ def test_earlier_file_unlike_its_sound_index(earlier, tmp_path: Path, caplog, ht
     assert summary.copied == 0
     assert ("every paper's edges assembled anew" in caplog.text) == html
     assert "the earlier file has no edges at" in caplog.text
+
+
+def test_collector_back_on_after_a_build(earlier, tmp_path: Path) -> None:
+    """The graph and write steps run with the cyclic garbage collector off (``kg.pipeline.pause_collections``);
+    it is on again, with its thresholds, when the build ends, also when it failed."""
+    import gc
+
+    inputs, built = earlier
+    before = gc.get_threshold()
+    build(inputs, built, update=True, html=True)
+    assert gc.isenabled() and gc.get_threshold() == before
+
+    def fail(G, path: Path) -> None:
+        raise RuntimeError("writer failed")
+
+    with pytest.raises(RuntimeError):
+        run_build([str(inputs)], tmp_path / "failed", writers={**graph_writers(), "extra.txt": fail},
+                  progress=False, rules_only=True)
+    assert gc.isenabled() and gc.get_threshold() == before

@@ -125,13 +125,27 @@ def fewer_collections(young: int = 100_000) -> Iterator[None]:
     A build holds hundreds of thousands of long-lived objects (paper metadata, the earlier build's index and
     tally, the graph), and each collection of the older generations walks all of them: with the default
     threshold that was a sixth of an update's CPU time. What is collected does not change, only how often.
+    ``pause_collections`` inside the block switches the collector off until the block ends.
     """
     before = gc.get_threshold()
+    enabled = gc.isenabled()
     gc.set_threshold(max(young, before[0]), *before[1:])
     try:
         yield
     finally:
         gc.set_threshold(*before)
+        if enabled:
+            gc.enable()
+
+
+def pause_collections() -> None:
+    """Switch the cyclic garbage collector off until the enclosing ``fewer_collections`` block ends.
+
+    For the graph and write steps: they add long-lived objects (the graph, the view of graph.html, the page's
+    data) and make next to no cyclic garbage, so each collection there walks the new objects and frees nothing;
+    at 5,050 records that was half a second of an update's CPU time with graph.html. Outputs do not change.
+    """
+    gc.disable()
 
 
 def _write_errors(exc: OSError, where: Path) -> Exception:
@@ -320,6 +334,7 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
 
     stages.start("graph")
     t0 = time.perf_counter()
+    pause_collections()
     plain = core and set(writers) == set(FILES)      # only the graph files: no NetworkX graph (nor import)
     asm = _assemble(res, store, index, extractor, plain)     # another view (graph.html) gets every edge
     G = asm.graph
