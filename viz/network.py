@@ -2,9 +2,10 @@
 
 ``Network`` holds the vis-network node and edge records and the options, the records pyvis's ``Network`` makes
 (pyvis itself is not imported: it imports IPython and jsonpickle, and searches its node list for every new node
-and both ends of every edge); the page template (:mod:`viz.render`) inlines them. Nothing here produces HTML: card data (names, titles, evidence) stays
-plain data under each record's ``kg`` key and the page renders it with ``textContent``. The vis
-``title`` property is deliberately never set, because vis-network shows string titles in its own popup.
+and both ends of every edge); the page template (:mod:`viz.render`) inlines them. Nothing here produces HTML:
+card data (names, titles, evidence) stays plain data under each record's ``kg`` key and the page renders it with
+``textContent``. The vis ``title`` property is deliberately never set, because vis-network shows string titles in
+its own popup.
 
 Records are added in sorted order with ids derived from that order, so the same graph always gives
 the same records.
