@@ -253,7 +253,7 @@ def assemble(res: Resolution, store: Any, index: GraphIndex | None = None, plain
     files = None
     if index is not None:
         files = EarlierFiles(index.old.json_path, index.old.graphml_path, index.old.places, index.old.signatures,
-                               {n: place[1:] for n, place in index.nodes.items() if digests.get(n) == place[0]})
+                             {n: place[1:] for n, place in index.nodes.items() if digests.get(n) == place[0]})
     return Assembly(G, segments, signatures, files, papers, columns, len(clean), digests, res)
 
 
