@@ -182,7 +182,7 @@ def test_new_alias_remakes_the_old_papers_edges(earlier, full_resolutions, tmp_p
     assert build(inputs, built, update=True).copied == 5
     assert full_resolutions == []
     write_jsonl(inputs / "d.jsonl", [ALIAS])
-    summary = update_equals_scratch(inputs, built, tmp_path)
+    summary = update_equals_scratch(inputs, built, tmp_path, html=True)     # the page drawn from changed edges too
     assert 5 <= summary.copied < 7
     assert full_resolutions == [8, 8]                    # the update and the scratch build
     graph = json.loads((built / "graph.json").read_text(encoding="utf-8"))
@@ -197,13 +197,28 @@ def test_new_metadata_field_shifts_graphml_keys(earlier, tmp_path: Path) -> None
     assert summary.copied == 0
 
 
-def test_html_output(earlier, full_resolutions, tmp_path: Path) -> None:
-    """With graph.html the whole graph is assembled, but the earlier tally is still used."""
+def test_html_output(earlier, full_resolutions, monkeypatch, tmp_path: Path) -> None:
+    """With graph.html the unchanged papers' edges are still copied into graph.json and graph.graphml, and read
+    back from the earlier graph.json for the page (only the new paper's edges are assembled), the earlier tally
+    is used, and the page drawn from that graph is the one a full build draws."""
+    import kg.pipeline.splice as splice
+
     inputs, built = earlier
     build(inputs, built, html=True)
     write_jsonl(inputs / "c.jsonl", [PLAIN])
-    summary = update_equals_scratch(inputs, built, tmp_path, html=True)
-    assert full_resolutions == [5, 6] and summary.copied == 0
+    assembled: list[str] = []
+    real = splice.add_paper_edges
+
+    def spy(G, res, pid, records):
+        assembled.append(pid)
+        return real(G, res, pid, records)
+
+    monkeypatch.setattr(splice, "add_paper_edges", spy)
+    summary = build(inputs, built, update=True, html=True)
+    assert len(assembled) == 1 and summary.copied == 5 and full_resolutions == [5]
+    build(inputs, tmp_path / "scratch", html=True)
+    assert files(built) == files(tmp_path / "scratch")
+    assert full_resolutions == [5, 6] and len(assembled) == 7
 
 
 @pytest.mark.parametrize("damage", ["missing", "not json", "bad inputs", "edited inputs", "other format"])
@@ -289,8 +304,10 @@ def test_graph_files_equal_the_writers(tmp_path: Path, shape: str) -> None:
     assert ((tmp_path / "b.json").read_bytes(), (tmp_path / "b.graphml").read_bytes()) == _write_both(G, tmp_path)
 
 
-def test_earlier_file_unlike_its_sound_index(earlier, tmp_path: Path, caplog) -> None:
-    """An index whose digests match but whose places do not hold edges: the copy stops and all is remade."""
+@pytest.mark.parametrize("html", [False, True])
+def test_earlier_file_unlike_its_sound_index(earlier, tmp_path: Path, caplog, html: bool) -> None:
+    """An index whose digests match but whose places do not hold edges: the copy stops and all is remade (with
+    graph.html, the edges for the page are not read back from that file either)."""
     import hashlib
 
     inputs, built = earlier
@@ -305,7 +322,27 @@ def test_earlier_file_unlike_its_sound_index(earlier, tmp_path: Path, caplog) ->
     text = json.dumps(state, separators=(",", ":")).encode() + b"\n"
     index.write_bytes(hashlib.sha1(text).hexdigest().encode() + b"\n" + text)
     write_jsonl(inputs / "c.jsonl", [PLAIN])
-    with caplog.at_level("INFO", logger="kg.pipeline"):
-        summary = update_equals_scratch(inputs, built, tmp_path)
+    with caplog.at_level("DEBUG", logger="kg.pipeline"):
+        summary = update_equals_scratch(inputs, built, tmp_path, html=html)
     assert summary.copied == 0
+    assert ("every paper's edges assembled anew" in caplog.text) == html
     assert "the earlier file has no edges at" in caplog.text
+
+
+def test_collector_back_on_after_a_build(earlier, tmp_path: Path) -> None:
+    """The graph and write steps run with the cyclic garbage collector off (``kg.pipeline.pause_collections``);
+    it is on again, with its thresholds, when the build ends, also when it failed."""
+    import gc
+
+    inputs, built = earlier
+    before = gc.get_threshold()
+    build(inputs, built, update=True, html=True)
+    assert gc.isenabled() and gc.get_threshold() == before
+
+    def fail(G, path: Path) -> None:
+        raise RuntimeError("writer failed")
+
+    with pytest.raises(RuntimeError):
+        run_build([str(inputs)], tmp_path / "failed", writers={**graph_writers(), "extra.txt": fail},
+                  progress=False, rules_only=True)
+    assert gc.isenabled() and gc.get_threshold() == before

@@ -9,7 +9,7 @@ The public entry point is :func:`write_graph_html`, used by ``kg build`` (whole 
 * :mod:`viz.labels` decides what labels say and which ones win the space;
 * :mod:`viz.style` is the visual encoding (colour/shape per label, colour per relation) and the
   view's words from ``ontology/viz.json``;
-* :mod:`viz.network` turns a view into a pyvis ``Network`` with hover-card data;
+* :mod:`viz.network` turns a view into a ``Network`` of vis-network records (the ones pyvis makes) with hover-card data;
 * :mod:`viz.panel` is the paper panel's data (the card of ``kg.analytics.paper_card``);
 * :mod:`viz.render` inlines everything into one offline, deterministic, injection-safe page
   (``viz/templates/graph.html.j2``, ``viz/static/kg-viz.js`` and ``kg-viz.css``).

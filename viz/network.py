@@ -1,9 +1,11 @@
-"""Turn a :class:`viz.view.View` into a pyvis ``Network``: styled nodes and edges plus hover-card data.
+"""Turn a :class:`viz.view.View` into a ``Network``: styled nodes and edges plus hover-card data.
 
-pyvis holds the vis-network node and edge records and the options; the page template
-(:mod:`viz.render`) inlines them. Nothing here produces HTML: card data (names, titles, evidence) stays
-plain data under each record's ``kg`` key and the page renders it with ``textContent``. The vis
-``title`` property is deliberately never set, because vis-network shows string titles in its own popup.
+``Network`` holds the vis-network node and edge records and the options, the records pyvis's ``Network`` makes
+(pyvis itself is not imported: it imports IPython and jsonpickle, and searches its node list for every new node
+and both ends of every edge); the page template (:mod:`viz.render`) inlines them. Nothing here produces HTML:
+card data (names, titles, evidence) stays plain data under each record's ``kg`` key and the page renders it with
+``textContent``. The vis ``title`` property is deliberately never set, because vis-network shows string titles in
+its own popup.
 
 Records are added in sorted order with ids derived from that order, so the same graph always gives
 the same records.
@@ -18,9 +20,10 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
-from pyvis.network import Network
 
 from kg.schema import PAPER
 from kg.viz.labels import label_order, node_label
@@ -184,10 +187,47 @@ def vis_options(n_nodes: int, physics: bool = True) -> dict:
     }
 
 
+@dataclass
+class Network:
+    """The vis-network data of a directed graph: node records, edge records and options, each record the one
+    pyvis's ``Network`` makes (``get_network_data`` as pyvis has it, for :func:`viz.render.render_page`).
+
+    >>> net = Network()
+    >>> net.add_node("a", shape="dot", size=3)
+    >>> net.add_edge("a", "a", width=1)
+    >>> net.nodes, net.edges
+    ([{'size': 3, 'id': 'a', 'shape': 'dot'}], [{'width': 1, 'from': 'a', 'to': 'a', 'arrows': 'to'}])
+    """
+
+    nodes: list[dict] = field(default_factory=list)
+    edges: list[dict] = field(default_factory=list)
+    options: dict = field(default_factory=dict)
+    node_ids: set[str] = field(default_factory=set)
+
+    def add_node(self, n_id: str, shape: str, **options: Any) -> None:
+        """A node record: ``options``, ``id`` and ``shape`` (no ``label``: the page draws labels itself)."""
+        if n_id not in self.node_ids:
+            self.node_ids.add(n_id)
+            self.nodes.append({**options, "id": n_id, "shape": shape})
+
+    def add_edge(self, source: str, to: str, **options: Any) -> None:
+        """An edge record: ``options``, ``from``, ``to`` and (unless given) ``arrows`` ``to``; both ends must be
+        nodes."""
+        if source not in self.node_ids or to not in self.node_ids:
+            raise ValueError(f"edge {source!r} -> {to!r}: non existent node")
+        record = {**options, "from": source, "to": to}
+        record.setdefault("arrows", "to")
+        self.edges.append(record)
+
+    def get_network_data(self) -> tuple[list[dict], list[dict], str, str, str, dict]:
+        """(nodes, edges, heading, height, width, options), as pyvis returns them (the options as a dict)."""
+        return self.nodes, self.edges, "", "600px", "100%", self.options
+
+
 def build_network(
     view: View, G: nx.MultiDiGraph, *, size_by: str = "pagerank", layout: Layout | None = None
 ) -> Network:
-    """Build the pyvis ``Network`` of ``view``; ``G`` is the whole graph (for the title of an edge's paper).
+    """Build the ``Network`` of ``view``; ``G`` is the whole graph (for the title of an edge's paper).
 
     ``layout`` defaults to :func:`viz.layout.compute_layout` of the view; fixed positions become the
     nodes' ``x``/``y`` and switch physics off. Each node's ``kg`` record carries its canvas label
@@ -211,7 +251,7 @@ def build_network(
     fixed = layout.kind != "force"
     sizes = node_sizes(view, size_by, FIXED_SIZES if fixed else FORCE_SIZES)
     rank = {n: i for i, n in enumerate(label_order(H, view.score, view.focus))}
-    net = Network(directed=True, cdn_resources="in_line")
+    net = Network()
     for node_id in sorted(H.nodes, key=str):
         data = H.nodes[node_id]
         style = node_style(str(data.get("label")))
@@ -240,7 +280,6 @@ def build_network(
             kg=card,
             **extra,
         )
-        del net.nodes[-1]["label"]  # pyvis always sets one; the page draws labels itself
 
     edges = sorted(
         H.edges(keys=True, data=True),

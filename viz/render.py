@@ -1,4 +1,4 @@
-"""Render a pyvis ``Network`` into one self-contained, deterministic, injection-safe HTML file.
+"""Render a ``Network`` (:mod:`viz.network`) into one self-contained, deterministic, injection-safe HTML file.
 
 * Self-contained: vis-network's JS and CSS come from the copy bundled in the pyvis package and are
   inlined, as are the page's own script and style (``viz/static``); the page loads nothing at all,
@@ -20,9 +20,15 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+from importlib.util import find_spec
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
-from pyvis.network import Network
+
+if TYPE_CHECKING:
+    from kg.viz.network import Network
 
 VIS_VERSION = "9.1.2"
 
@@ -51,7 +57,8 @@ def _check_inline(name: str, text: str) -> str:
 @lru_cache(maxsize=None)
 def vis_assets() -> tuple[str, str]:
     """Return (JS, CSS) of vis-network as bundled with pyvis, with the source-map reference removed."""
-    lib = resources.files("pyvis") / "templates" / "lib" / f"vis-{VIS_VERSION}"
+    pyvis = Path(find_spec("pyvis").submodule_search_locations[0])     # found, not imported (IPython etc.)
+    lib = pyvis / "templates" / "lib" / f"vis-{VIS_VERSION}"
     js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
     css = (lib / "vis-network.css").read_text(encoding="utf-8")
     js = re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", js)
@@ -89,7 +96,7 @@ def render_page(net: Network, *, title: str, stats: dict, meta: dict, cards: dic
     Parameters
     ----------
     net:
-        The pyvis network (nodes, edges, options).
+        The network (nodes, edges, options): a :class:`viz.network.Network` or a pyvis ``Network``.
     title:
         Page title (text; escaped).
     stats:

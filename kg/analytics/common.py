@@ -7,7 +7,7 @@ Every analysis reads the graph through these so that the contract's details
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -86,10 +86,18 @@ def node_key(G: nx.MultiDiGraph, node: Any) -> tuple[str, str]:
     return (name_of(G, node).casefold(), str(node))
 
 
-def edges_of(G: nx.MultiDiGraph, types: Iterable[str]) -> Iterator[tuple[Any, Any, dict]]:
-    """Yield ``(source, target, data)`` of the edges whose ``type`` is in ``types``, in a stable order."""
+def edges_of(G: nx.MultiDiGraph, types: Iterable[str],
+             keep: Callable[[Any, Any, dict], bool] | None = None) -> Iterator[tuple[Any, Any, dict]]:
+    """Yield ``(source, target, data)`` of the edges whose ``type`` is in ``types`` (and, with ``keep``, for which
+    ``keep(source, target, data)`` holds: the same edges in the same order, fewer to sort), in a stable order."""
     wanted = set(types)
-    rows = [(u, v, d) for u, v, d in G.edges(data=True) if d.get("type") in wanted]
+    if G.is_multigraph():           # ``G.edges(data=True)``'s order, without its view objects (a third of the time)
+        rows = [(u, v, d) for u, nbrs in G._adj.items() for v, keys in nbrs.items() for d in keys.values()
+                if d.get("type") in wanted]
+    else:
+        rows = [(u, v, d) for u, v, d in G.edges(data=True) if d.get("type") in wanted]
+    if keep is not None:
+        rows = [(u, v, d) for u, v, d in rows if keep(u, v, d)]
     rows.sort(key=lambda e: (str(e[0]), str(e[1]), str(e[2].get("type")), str(e[2].get("paper")),
                              str(e[2].get("evidence", ""))))
     yield from rows

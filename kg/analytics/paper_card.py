@@ -97,7 +97,10 @@ def paper_cards(G: nx.MultiDiGraph, ids: list[Any]) -> dict[Any, dict]:
     for p in sorted(wanted, key=str):
         for ent in mine[p]:
             owners.setdefault(ent, []).append(p)
-    for u, v, e in edges_of(G, SECTIONS):
+    def read(u: Any, v: Any, e: dict) -> bool:      # what the loop below uses: a card's edge or later work
+        return paper_of(G, u, e) in wanted or (e.get("type") in CLAIM_TYPES and v in owners)
+
+    for u, v, e in edges_of(G, SECTIONS, read):
         p = paper_of(G, u, e)
         if p in wanted:
             sections[p][e["type"]].append(_row(G, e["type"], u, v, e))

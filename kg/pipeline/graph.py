@@ -82,16 +82,29 @@ def paper_node_attrs(paper: dict) -> dict:
     return attrs
 
 
-def _add_edge(G: nx.MultiDiGraph | PlainGraph, source: str, target: str, etype: str, paper: str, evidence: str,
-              rule: str, confidence: float, rules: list[str] | None = None) -> None:
-    key = f"{etype}|{paper}"
-    if G.has_edge(source, target, key):
-        return
+def edge_attrs(etype: str, paper: str, evidence: str | None, rule: str, confidence: float,
+               rules: list[str] | None = None) -> dict:
+    """An edge's attributes, in the graph's order (also for an edge read back from graph.json, whose keys are
+    sorted).
+
+    >>> list(edge_attrs("USES", "p", "We use X.", "use.x", 0.5, ["use.x"]))
+    ['type', 'paper', 'evidence', 'rule', 'confidence', 'rules']
+    """
     attrs = {"type": etype, "paper": paper, "evidence": evidence, "rule": rule,
              "confidence": round(float(confidence), 3)}
     if rules:                            # ``rules`` last: GraphML numbers its keys in order of first use
         attrs["rules"] = list(rules)
-    G.add_edge(source, target, key=key, **attrs)
+    return attrs
+
+
+def _add_edge(G: nx.MultiDiGraph | PlainGraph, added: list[tuple[str, str, str]], source: str,
+              target: str, etype: str, paper: str, evidence: str, rule: str, confidence: float,
+              rules: list[str] | None = None) -> None:
+    key = f"{etype}|{paper}"
+    if G.has_edge(source, target, key):
+        return
+    G.add_edge(source, target, key=key, **edge_attrs(etype, paper, evidence, rule, confidence, rules))
+    added.append((source, target, key))
 
 
 def build_graph(res: Resolution) -> nx.MultiDiGraph:
@@ -119,8 +132,11 @@ def graph_nodes(res: Resolution, plain: bool = False) -> nx.MultiDiGraph | Plain
     return G
 
 
-def add_paper_edges(G: nx.MultiDiGraph | PlainGraph, res: Resolution, pid: str, records: list[Extraction]) -> None:
-    """Add the edges of one paper from all of its records (newest first: its evidence wins a shared edge)."""
+def add_paper_edges(G: nx.MultiDiGraph | PlainGraph, res: Resolution, pid: str, records: list[Extraction]
+                    ) -> list[tuple[str, str, str]]:
+    """Add the edges of one paper from all of its records (newest first: its evidence wins a shared edge); return
+    (source, target, key) of each, in the order they were added."""
+    added: list[tuple[str, str, str]] = []
     for ex in records:
         fields = {"title": ex.paper["title"], "abstract": ex.paper["abstract"]}
         sentences: dict[str, Sentences] = {}
@@ -130,7 +146,7 @@ def add_paper_edges(G: nx.MultiDiGraph | PlainGraph, res: Resolution, pid: str, 
                 if m.field not in sentences:
                     sentences[m.field] = Sentences(fields[m.field])
                 evidence = sentences[m.field].around(m.start, m.end)
-                _add_edge(G, pid, ent.id, "MENTIONS", pid, evidence, f"mention:{m.rule}", 1.0)
+                _add_edge(G, added, pid, ent.id, "MENTIONS", pid, evidence, f"mention:{m.rule}", 1.0)
     relations = [rel for ex in records for rel in ex.relations]
     source = pid
     for rel in relations:
@@ -139,7 +155,7 @@ def add_paper_edges(G: nx.MultiDiGraph | PlainGraph, res: Resolution, pid: str, 
         ent = res.entity_of(rel.target)
         if ent is None:
             continue
-        _add_edge(G, pid, ent.id, "INTRODUCES", pid, rel.evidence, rel.rule, rel.confidence)
+        _add_edge(G, added, pid, ent.id, "INTRODUCES", pid, rel.evidence, rel.rule, rel.confidence)
         if source == pid and ent.label in CONTRIBUTION_LABELS:
             source = ent.id
     for rel in relations:
@@ -148,4 +164,5 @@ def add_paper_edges(G: nx.MultiDiGraph | PlainGraph, res: Resolution, pid: str, 
         ent = res.entity_of(rel.target)
         if ent is None or ent.id == source:
             continue
-        _add_edge(G, source, ent.id, rel.type, pid, rel.evidence, rel.rule, rel.confidence, rel.rules)
+        _add_edge(G, added, source, ent.id, rel.type, pid, rel.evidence, rel.rule, rel.confidence, rel.rules)
+    return added

@@ -8,7 +8,10 @@ it is in graph.json and graph.graphml (``kg.io.graph_files``); per node, a diges
 resolution's tally with its acronym expansions (``kg.pipeline.retally``). In an update, a paper whose two digests
 are unchanged gets its edges' bytes copied from the earlier files, the others are assembled and encoded as in a
 full build. Every node's attributes are made anew (an entity's name, aliases and paper count can change with any
-paper), and a node whose attributes have the digest recorded for it (``node_digest``) is copied.
+paper), and a node whose attributes have the digest recorded for it (``node_digest``) is copied. When another
+view needs the whole graph (graph.html), the copied papers' edges are also read back from the earlier graph.json
+(one ``json.loads`` of its edge list) and added to a ``MultiDiGraph`` in the order a full build adds them (the index
+records each edge's place among its paper's edges, ``nth``), so the view is drawn from the full build's graph.
 
 The index is used only when it is sound: the digest of its text matches, its format and the code that makes
 graph files are the same, both earlier files have the size and SHA-1 it recorded, and the GraphML key ids of the
@@ -32,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.io.graph_files import (Edge, EarlierFiles, FileDigest, Places, Segment, Signature, edge_keys, edge_signature,
                                 key_table, used_signatures, write_graph_files)
-from kg.pipeline.graph import add_paper_edges, graph_nodes
+from kg.pipeline.graph import add_paper_edges, edge_attrs, graph_nodes
 from kg.pipeline.resolve import Resolution
 from kg.pipeline.retally import tally_data
 from kg.pipeline.reuse import hash_sources
@@ -90,7 +93,7 @@ def file_digest(path: Path) -> str:
 
 
 #: The per-edge columns of the index besides the places (``kg.io.graph_files.Places``), in file order.
-_COLUMNS = ("source", "target", "key", "paper", "signature")
+_COLUMNS = ("source", "target", "key", "paper", "signature", "nth")
 _PLACES = ("json_at", "json_len", "graphml_at", "graphml_len")
 
 
@@ -158,7 +161,7 @@ class GraphIndex:
 class Assembly:
     """What the graph step hands the write step: every node, the edges assembled now, every edge in file order."""
 
-    graph: nx.MultiDiGraph | PlainGraph    # every node; the edges of the papers assembled in this run
+    graph: nx.MultiDiGraph | PlainGraph    # every node; the edges of the papers assembled in this run (all: ``whole``)
     segments: list[Segment]                # new edges, and runs of the earlier files' edges, in file order
     signatures: list[Signature]            # the edge signatures, numbered
     old: EarlierFiles | None               # where the copied runs and nodes are
@@ -182,27 +185,37 @@ def _clean(res: Resolution, pid: str, digest: str, index: GraphIndex | None) -> 
     return [digest, view, entry[2]] if view == entry[1] else None
 
 
-def assemble(res: Resolution, store: Any, index: GraphIndex | None = None, plain: bool = False) -> Assembly:
+def assemble(res: Resolution, store: Any, index: GraphIndex | None = None, plain: bool = False,
+             whole: bool = False) -> Assembly:
     """Assemble the graph of ``res``, taking from ``index`` the edges of every paper whose lines and resolution
     are unchanged. ``store`` is the ``ExtractionStore`` of ``res`` (its ``digest`` of a paper's lines is compared);
-    ``plain``: the graph is only written to graph.json and graph.graphml, a ``PlainGraph`` will do."""
+    ``plain``: the graph is only written to graph.json and graph.graphml, a ``PlainGraph`` will do; ``whole``: the
+    graph gets every paper's edges, in the order of a full build (another view, graph.html, is drawn from it),
+    though only those of changed papers are encoded."""
     G = graph_nodes(res, plain)
     papers: dict[str, list] = {}
     clean: set[str] = set()
+    nth: dict[tuple[str, str, str], int] = {}       # a changed paper's edge -> its place among the paper's edges
+    earlier = _earlier_edges(index) if whole and index is not None else None
     for pid in sorted(res.extractions):
         digest = store.digest(pid)
         entry = _clean(res, pid, digest, index)
         if entry is not None:
             papers[pid] = [*entry, store.places(pid)]
             clean.add(pid)
+            if earlier is not None:
+                _add_earlier(G, earlier, pid)
+            elif whole:
+                add_paper_edges(G, res, pid, res.extractions[pid])
             continue
         records = res.extractions[pid]
         names = lookups(records)
         papers[pid] = [digest, view_digest(res, names), names, store.places(pid)]
-        add_paper_edges(G, res, pid, records)
+        nth.update((edge, i) for i, edge in enumerate(add_paper_edges(G, res, pid, records)))
     signatures = list(index.signatures) if index is not None else []
     numbers = {sig: i for i, sig in enumerate(signatures)}
-    new = sorted((u, v, k, d) for u, nbrs in G._adj.items() for v, kd in nbrs.items() for k, d in kd.items())
+    new = sorted((u, v, k, d) for u, nbrs in G._adj.items() for v, kd in nbrs.items() for k, d in kd.items()
+                 if not clean or d["paper"] not in clean)
     columns: dict[str, list] = {c: [] for c in _COLUMNS}
     segments: list[Segment] = []
     old = index.edges if index is not None else {c: [] for c in _COLUMNS}
@@ -233,15 +246,59 @@ def assemble(res: Resolution, store: Any, index: GraphIndex | None = None, plain
         if number == len(signatures):
             signatures.append(signature)
         segments.append(Edge(u, v, k, d, number))
-        for c, value in zip(_COLUMNS, (u, v, k, d["paper"], number)):
+        for c, value in zip(_COLUMNS, (u, v, k, d["paper"], number, nth[u, v, k])):
             columns[c].append(value)
     copy(at, len(keep))
     digests = {n: node_digest(attrs) for n, attrs in G._node.items()}
-    earlier = None
+    files = None
     if index is not None:
-        earlier = EarlierFiles(index.old.json_path, index.old.graphml_path, index.old.places, index.old.signatures,
-                               {n: place[1:] for n, place in index.nodes.items() if digests.get(n) == place[0]})
-    return Assembly(G, segments, signatures, earlier, papers, columns, len(clean), digests, res)
+        files = EarlierFiles(index.old.json_path, index.old.graphml_path, index.old.places, index.old.signatures,
+                             {n: place[1:] for n, place in index.nodes.items() if digests.get(n) == place[0]})
+    return Assembly(G, segments, signatures, files, papers, columns, len(clean), digests, res)
+
+
+@dataclass
+class _EarlierEdges:
+    """The edges of the earlier graph.json as parsed, in file order, and the rows of each paper's edges in the
+    order the paper added them (``nth``)."""
+
+    edges: list[dict]
+    rows: dict[str, list[int]]
+
+
+def _earlier_edges(index: GraphIndex) -> _EarlierEdges | None:
+    """Every edge of the earlier graph.json (one ``json.loads`` of its edge list, whose file the index checked
+    when it was loaded), or ``None`` when the edges there are not the index's."""
+    at, length, columns = index.old.places.json_at, index.old.places.json_len, index.edges
+    try:
+        edges = []
+        if at:
+            with open(index.old.json_path, "rb") as fh:
+                fh.seek(at[0])
+                edges = json.loads(b"[" + fh.read(at[-1] + length[-1] - at[0]) + b"]")
+        if len(edges) != len(at) or any(
+                (e["source"], e["target"], e["key"], e["paper"]) != row
+                for e, row in zip(edges, zip(columns["source"], columns["target"], columns["key"], columns["paper"]))):
+            raise ValueError("not the edges of the index")
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        log.debug("%s: %s: every paper's edges assembled anew", index.old.json_path, exc)
+        return None
+    rows: dict[str, list[int]] = {}
+    for i, paper in enumerate(columns["paper"]):
+        rows.setdefault(paper, []).append(i)
+    nth = columns["nth"]
+    for paper_rows in rows.values():
+        paper_rows.sort(key=nth.__getitem__)
+    return _EarlierEdges(edges, rows)
+
+
+def _add_earlier(G: nx.MultiDiGraph | PlainGraph, earlier: _EarlierEdges, pid: str) -> None:
+    """Add the edges of the unchanged paper ``pid`` as the earlier graph.json has them, in the order
+    ``add_paper_edges`` adds them (attributes in its order too): the graph a full build assembles."""
+    for i in earlier.rows.get(pid, ()):
+        e = earlier.edges[i]
+        G.add_edge(e["source"], e["target"], key=e["key"],
+                   **edge_attrs(e["type"], e["paper"], e["evidence"], e["rule"], e["confidence"], e.get("rules")))
 
 
 def spliceable(asm: Assembly, index: GraphIndex) -> bool:
