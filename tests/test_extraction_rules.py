@@ -69,6 +69,24 @@ def test_titlecase_compounds_are_not_names() -> None:
     assert "Zero-Shot" not in ms and "Self-Improving" not in ms
 
 
+def capitalised_phrases(text: str) -> list[str]:
+    """The spans the candidate component proposes by the capitalised-phrase rule."""
+    doc = default_nlp()(text)
+    return [s.text for s in doc.spans["kg_candidates"] if s._.kg_rule == "pattern:capitalised-phrase"]
+
+
+def test_capitalised_runs_in_mid_sentence_are_candidates() -> None:
+    assert capitalised_phrases("Then we apply the Normalization Loss Balance step to it.") == ["Normalization Loss Balance"]
+    assert capitalised_phrases("Our agent uses Quasi Stellar Routing and Graph Echo Search.") == \
+        ["Quasi Stellar Routing", "Graph Echo Search"]
+
+
+def test_sentence_openings_single_words_and_common_words_are_not_capitalised_phrases() -> None:
+    assert capitalised_phrases("Large Language Models are used here. We test it.") == []
+    assert capitalised_phrases("We use the Zorblax model on it.") == []            # one word: the name-shape rule's job
+    assert capitalised_phrases("We test it In English and in March.") == []
+
+
 # --- introduced names -----------------------------------------------------------------------------------------
 
 def test_title_prefix_is_introduced_and_typed_by_the_subtitle() -> None:

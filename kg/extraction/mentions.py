@@ -171,7 +171,7 @@ def candidate_proposals(doc: Doc, typing: Typing, title_end: int, gazetteer: dic
         rule = span._.kg_rule
         start, end = span.start, span.end
         in_title = char_starts[start] < title_end
-        if in_title and rule == "pattern:capitalised":
+        if in_title and rule in ("pattern:capitalised", "pattern:capitalised-phrase"):
             continue                        # every title word is capitalised
         text = span_string(doc, start, end)
         if text in not_entities or _modifies_next_noun(doc, span, rule, typing):

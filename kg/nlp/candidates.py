@@ -325,6 +325,40 @@ def find_headed_phrases(doc: Doc, typing: Typing, words: list[str] | None = None
     return out
 
 
+_CAPITALISED_PART = re.compile(r"^[A-Z][A-Za-z0-9]*(?:['’-][A-Za-z0-9]+)*$")
+MAX_PHRASE_WORDS = 6
+_OPENERS = (".", ":", "?", "!", "\"", "“", "\n\n")
+
+
+def find_capitalised_phrases(doc: Doc, typing: Typing, words: list[str] | None = None,
+                             strength: int = WEAK) -> list[Candidate]:
+    """Runs of two to six capitalised words in mid-sentence ("the Normalization Loss Balance algorithm", "a
+    Multi-Stage Training Framework", "we introduce Neural PG-RANK"): in an abstract, words capitalised where a
+    sentence does not start are mostly a name the paper gives or cites. A run whose first word opens a
+    sentence, or whose words are all common capitalised words ("In", "Figure", "English"), is not one.
+
+    >>> import spacy
+    >>> nlp = spacy.blank("en"); _ = nlp.add_pipe("sentencizer")
+    >>> [c.canonical for c in find_capitalised_phrases(nlp("Then we propose the Normalization Loss Balance step."), load_typing())]
+    ['Normalization Loss Balance']
+    >>> find_capitalised_phrases(nlp("Large Language Models are used here."), load_typing())
+    []
+    """
+    texts = words if words is not None else [t.text for t in doc]
+    out: list[Candidate] = []
+    i, n = 0, len(texts)
+    while i < n:
+        j = i
+        while j < n and j - i < MAX_PHRASE_WORDS and _CAPITALISED_PART.match(texts[j]) \
+                and (j == i or not doc[j].is_sent_start):
+            j += 1
+        if j - i >= 2 and not doc[i].is_sent_start and (i == 0 or texts[i - 1] not in _OPENERS) \
+                and not all(w.lower() in typing.capitalised_common for w in texts[i:j]):
+            out.append(Candidate(i, j, None, doc[i:j].text, "pattern:capitalised-phrase", strength))
+        i = max(j, i + 1)
+    return out
+
+
 # --- acronym definitions ("Long Form (LF)") ----------------------------------------------------------------
 
 _SHORT_FORM = re.compile(r"^(?=.*[A-Z])[A-Za-z][A-Za-z0-9\-]{1,11}$")

@@ -21,7 +21,8 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 
 from kg.extraction.doccache import doc_string, token_texts
-from kg.nlp.candidates import STRONG, find_acronyms, find_headed_phrases, find_name_tokens
+from kg.nlp.candidates import (STRONG, find_acronyms, find_capitalised_phrases, find_headed_phrases,
+                               find_name_tokens)
 from kg.nlp.patterns import PhrasePatterns
 from kg.nlp.provenance import Provenance, provenance_span
 from kg.nlp.rules import load_cues, load_typing, load_words
@@ -240,14 +241,16 @@ def make_gazetteer(nlp: Language, name: str, ontology: str | None) -> GazetteerM
 
 @Language.factory("kg_candidates")
 def make_candidates(nlp: Language, name: str) -> Callable[[Doc], Doc]:
-    """Names no list knows: name-shaped tokens, typed-head phrases, acronym definitions."""
+    """Names no list knows: name-shaped tokens, typed-head phrases, capitalised phrases, acronym definitions."""
     typing = load_typing()
     provenances: dict[tuple[str, bool], Provenance] = {}       # one record per (rule, strength), made once
 
     def candidates(doc: Doc) -> Doc:
         spans = []
-        words = token_texts(doc)              # built once from the token arrays, shared by both finders
-        for cand in [*find_name_tokens(doc, typing, words), *find_headed_phrases(doc, typing, words)]:
+        words = token_texts(doc)              # built once from the token arrays, shared by the finders
+        found = [*find_name_tokens(doc, typing, words), *find_headed_phrases(doc, typing, words),
+                 *find_capitalised_phrases(doc, typing, words, STRONG)]
+        for cand in found:
             strong = cand.strength == STRONG
             prov = provenances.get((cand.rule, strong))
             if prov is None:
