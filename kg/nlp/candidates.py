@@ -345,18 +345,33 @@ def find_capitalised_phrases(doc: Doc, typing: Typing, words: list[str] | None =
     []
     """
     texts = words if words is not None else [t.text for t in doc]
+    capitalised = [i for i, text in enumerate(texts) if text[:1].isupper() and _CAPITALISED_PART.match(text)]
     out: list[Candidate] = []
-    i, n = 0, len(texts)
-    while i < n:
-        j = i
-        while j < n and j - i < MAX_PHRASE_WORDS and _CAPITALISED_PART.match(texts[j]) \
-                and (j == i or not doc[j].is_sent_start):
-            j += 1
-        if j - i >= 2 and not doc[i].is_sent_start and (i == 0 or texts[i - 1] not in _OPENERS) \
-                and not all(w.lower() in typing.capitalised_common for w in texts[i:j]):
-            out.append(Candidate(i, j, None, doc[i:j].text, "pattern:capitalised-phrase", strength))
-        i = max(j, i + 1)
+    k = 0
+    while k < len(capitalised):              # one maximal run of adjacent capitalised words at a time
+        end = k + 1
+        while end < len(capitalised) and capitalised[end] == capitalised[end - 1] + 1:
+            end += 1
+        if end - k >= 2:
+            _capitalised_run(doc, typing, texts, capitalised[k], capitalised[end - 1] + 1, strength, out)
+        k = end
     return out
+
+
+def _capitalised_run(doc: Doc, typing: Typing, texts: list[str], start: int, end: int, strength: int,
+                     out: list[Candidate]) -> None:
+    """The phrases of one run of capitalised words: cut where a sentence starts, then every
+    ``MAX_PHRASE_WORDS`` words; a piece that opens a sentence or follows an opener, or holds only common
+    capitalised words, is no phrase (and a run that opens a sentence gives none at all)."""
+    cuts = [i for i in range(start + 1, end) if doc[i].is_sent_start]
+    for piece_start, piece_end in zip([start, *cuts], [*cuts, end]):
+        if piece_start != start or doc[start].is_sent_start:
+            continue                          # the words after a sentence start open that sentence
+        for i in range(piece_start, piece_end, MAX_PHRASE_WORDS):
+            j = min(i + MAX_PHRASE_WORDS, piece_end)
+            if j - i >= 2 and (i == 0 or texts[i - 1] not in _OPENERS) \
+                    and not all(w.lower() in typing.capitalised_common for w in texts[i:j]):
+                out.append(Candidate(i, j, None, doc[i:j].text, "pattern:capitalised-phrase", strength))
 
 
 # --- acronym definitions ("Long Form (LF)") ----------------------------------------------------------------
