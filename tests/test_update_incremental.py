@@ -121,6 +121,20 @@ def test_unchanged_files_are_not_read(earlier, reads, full_resolutions, tmp_path
     assert {".kg-build.json", ".kg-graph-index.json"} <= set(files(built))
 
 
+def test_inputs_named_another_way_are_not_read(earlier, reads, monkeypatch, tmp_path: Path) -> None:
+    """The earlier build named the folder by its absolute path; an update naming it relatively, from its parent,
+    still finds the unchanged files (the state keys them by resolved path)."""
+    inputs, built = earlier
+    write_jsonl(inputs / "c.jsonl", [PLAIN])
+    monkeypatch.chdir(tmp_path)
+    reads.clear()
+    summary = run_build(["./listings"], Path("built"), writers=graph_writers(html=False), progress=False,
+                        update=True, rules_only=True)
+    assert reads == ["c.jsonl"] and summary.reused == 5 and summary.records == 6
+    build(inputs, tmp_path / "scratch")
+    assert files(built) == files(tmp_path / "scratch")
+
+
 def test_nothing_new_reads_nothing_and_changes_nothing(earlier, reads) -> None:
     inputs, built = earlier
     before = files(built)

@@ -125,7 +125,7 @@ def write_build_state(out_dir: Path, spacy_model: str | None, rules_only: bool =
         state["format"] = fmt
         first, files = 0, []
         for f in inputs:
-            files.append([f.path, f.size, f.mtime_ns, f.kind, first, f.items])
+            files.append([_where(f.path), f.size, f.mtime_ns, f.kind, first, f.items])
             first += f.items
         state["inputs"] = files
         state["inputs_digest"] = _digest(files)
@@ -171,6 +171,12 @@ def _in_order(paper: dict[str, Any]) -> dict[str, Any]:
     ordered = {k: paper[k] for k in PAPER_KEYS if k in paper}
     ordered.update((k, v) for k, v in paper.items() if k not in ordered)
     return ordered
+
+
+def _where(path: str | Path) -> str:
+    """The key of an input file in the state file: its absolute, resolved path, so an update names the same file
+    whether it is given as ``listings``, ``./listings`` or ``/home/me/listings``, from any working directory."""
+    return str(Path(path).resolve())
 
 
 def _digest(inputs: list) -> str:
@@ -255,7 +261,7 @@ class Reuse:
     def block(self, path: Path) -> FileBlock | None:
         """The items of input ``path`` when it is the file the earlier build read (same path, size, modification
         time, format): its old lines, to be written as they are; ``None`` when it must be read."""
-        entry = self.inputs.get(str(path))
+        entry = self.inputs.get(_where(path))
         if entry is None:
             return None
         size, mtime_ns, kind, first, count = entry
