@@ -175,7 +175,7 @@ def run_dask_extract(inputs: list[str], out_dir: Path, scheduler: str, *, fmt: s
     client, cluster = connect(scheduler, n_workers)
     try:
         with tqdm(desc="extract (dask)", unit=" rec", disable=not progress, leave=False, mininterval=0.5) as bar:
-            summary = extract_on_dask(iter_inputs(inputs, fmt, stats), out_dir, client, spacy_model=spacy_model,
+            summary = extract_on_dask(iter_inputs(inputs, fmt, stats, skip=(out_dir,)), out_dir, client, spacy_model=spacy_model,
                                       partition_size=partition_size, progress=bar, rules_only=rules_only)
     finally:
         client.close()

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -52,6 +53,10 @@ class PaperRecord:
         return d
 
 
+#: The location an XML reader puts before a reason ("entry 3 (line 41): ").
+_ELEMENT_LOCATION = re.compile(r"^[A-Za-z][\w:.-]* \d+ \(line \d+\): ")
+
+
 @dataclass
 class BadRecord:
     """A record skipped by a reader: where it was and why."""
@@ -62,6 +67,18 @@ class BadRecord:
 
     def __str__(self) -> str:
         return f"{self.source}:{self.line}: skipped: {self.reason}"
+
+    @property
+    def kind(self) -> str:
+        """What went wrong, without where in the file or the details: what a summary counts skipped records by.
+
+        >>> BadRecord("a.xml", 1, "entry 1 (line 1): malformed XML: <entry> is never closed (file truncated?)").kind
+        'malformed XML'
+        >>> BadRecord("a.jsonl", 2, "malformed JSON: Expecting value at column 1").kind
+        'malformed JSON'
+        """
+        reason = _ELEMENT_LOCATION.sub("", self.reason, count=1)
+        return reason.split(" (")[0].split(":")[0]
 
 
 @dataclass

@@ -133,6 +133,28 @@ def test_a_failed_build_keeps_the_previous_outputs(sample_build: Path, tmp_path:
     assert not list(out.glob("*.tmp"))
 
 
+def test_output_folder_inside_the_input_folder_is_not_read(tmp_path: Path) -> None:
+    """``kg build . --out out`` run twice: the second build does not read the first one's outputs as listings
+    (nor does ``kg extract`` its own output file), and a skipped XML entry is counted by what went wrong."""
+    folder = tmp_path / "listings"
+    folder.mkdir()
+    (folder / "sample.txt").write_bytes(SAMPLE.read_bytes())
+    (folder / "cut.xml").write_text('<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><entry>'
+                                    "<title>T</title><summary>S", encoding="utf-8")
+    first = kg("build", str(folder), "--out", str(folder / "out"), "--no-html")
+    before = {n: (folder / "out" / n).read_bytes() for n in ("graph.json", "extractions.jsonl")}
+    second = kg("build", str(folder), "--out", str(folder / "out"), "--no-html")
+    for run in (first, second):
+        assert "records read:   9" in run.stdout
+        assert "skipped:        1 (malformed XML: 1)" in run.stdout
+    assert {n: (folder / "out" / n).read_bytes() for n in before} == before
+    shard_folder = tmp_path / "shard"
+    shard_folder.mkdir()
+    (shard_folder / "sample.txt").write_bytes(SAMPLE.read_bytes())
+    runs = [kg("extract", str(shard_folder), "--out", str(shard_folder / "ex.jsonl")) for _ in range(2)]
+    assert all("records read:   9" in run.stdout for run in runs)
+
+
 def test_unreadable_input_is_a_clear_error(tmp_path: Path) -> None:
     run = kg("build", str(tmp_path / "missing.txt"), "--out", str(tmp_path / "o"), check=False)
     assert run.returncode == 1

@@ -52,7 +52,7 @@ class BuildSummary:
     copied: int | None = None        # kg build --update: papers whose edges were copied from the earlier files
 
     def skipped_by_reason(self) -> Counter:
-        return Counter(b.reason.split(" (")[0].split(":")[0] for b in self.skipped)
+        return Counter(b.kind for b in self.skipped)
 
 
 def _progress(iterable, *, enabled: bool, desc: str):
@@ -183,7 +183,8 @@ def run_extract(inputs: list[str], out_file: Path, *, fmt: str | None = None, wo
     t0 = time.perf_counter()
     try:
         with open(tmp_path(out_file), "w", encoding="utf-8") as fh:
-            records = _progress(iter_inputs(inputs, fmt, stats), enabled=progress, desc="extract")
+            records = _progress(iter_inputs(inputs, fmt, stats, skip=(out_file,)), enabled=progress,
+                                desc="extract")
             for ex in extract_records(records, nlp, n_process=workers, failures=summary.skipped,
                                       spacy_model=spacy_model, rules_only=rules_only):
                 fh.write(extraction_line(ex))
@@ -282,7 +283,7 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
     refs: list[PaperRef] = []        # paper metadata + line offset; the extractions themselves stay on disk
     with open(tmp_path(extractions_path), "wb") as fh:
         writer = ExtractionWriter(fh)
-        stream = iter_inputs(inputs, fmt, stats, reuse.block if reuse is not None else None)
+        stream = iter_inputs(inputs, fmt, stats, reuse.block if reuse is not None else None, skip=(out_dir,))
         records = TimedIterator(reuse.wrap(stream) if reuse is not None else stream)
         for ex in extract_records(_progress(records, enabled=progress, desc="extract"), nlp, n_process=workers,
                                   failures=summary.skipped, spacy_model=spacy_model, rules_only=rules_only):

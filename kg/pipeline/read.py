@@ -68,15 +68,17 @@ def _reason(exc: KgError, path) -> str:
 
 
 def iter_inputs(inputs: list[str], fmt: str | None, stats: ReadStats,
-                block: Callable[[Path], FileBlock | None] | None = None) -> Iterator[PaperRecord | Extraction | Any]:
-    """Yield records and extractions from all inputs in a deterministic order (sorted paths).
+                block: Callable[[Path], FileBlock | None] | None = None,
+                skip: tuple[Path, ...] = ()) -> Iterator[PaperRecord | Extraction | Any]:
+    """Yield records and extractions from all inputs in a deterministic order (sorted paths); files and
+    folders in ``skip`` (what the build writes) are left out when found inside an input folder.
 
     Raises ``KgError`` only for the INPUT arguments themselves (no such path, a pattern matching nothing);
     a bad file among them is skipped and counted in ``stats.skipped_files``. ``block`` may give the items of a
     file instead of reading it (see the module docstring).
     """
     reporter = stats.reporter
-    for path in expand_inputs(inputs):
+    for path in expand_inputs(inputs, skip):
         stats.files.append(path.name)
         ready = block(path) if block is not None else None
         if ready is not None:
