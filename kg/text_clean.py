@@ -20,6 +20,10 @@ _INLINE_MATH = re.compile(r"\$[^$\n]{1,80}\$")
 _MATH_MACRO = re.compile(r"\\(?:sim|approx|times|cdot|leq|geq|le|ge|pm|mathbf|mathrm|mathcal|text|frac|sqrt|ell|alpha|beta|gamma|delta|epsilon|lambda|mu|sigma|tau|theta|infty|rightarrow|to)\b")
 
 
+#: A LaTeX command standing alone ("\\sysname"): a paper's placeholder for its own name, never a name of its own.
+LATEX_MACRO = re.compile(r"^\\[A-Za-z]+$")
+
+
 def _blank(match: re.Match[str]) -> str:
     return " " * (match.end() - match.start())
 

@@ -101,6 +101,25 @@ def test_title_acronym_is_expanded_from_the_subtitle() -> None:
     assert ("INTRODUCES", fold("Efficient Perceptual Augmentation of Language Models")) in r
 
 
+def test_a_hyphenated_title_name_is_not_the_long_form_of_its_first_part() -> None:
+    """"QUUX-PROBE: ..." with "language model (LM)" defined: the paper introduces QUUX-PROBE, not "language model"."""
+    r = rels("LM-QUUXPROBE: A Framework for Probing Knowledge in Language Models",
+             "Probing tests what a language model (LM) knows. We present LM-QUUXPROBE, a framework to evaluate LMs.")
+    assert ("INTRODUCES", fold("LM-QUUXPROBE")) in r
+    assert ("INTRODUCES", fold("language model")) not in r
+
+
+def test_the_papers_acronym_definition_wins_over_another_expansion_of_its_letters() -> None:
+    """The gazetteer knows "ICL" as in-context learning; a paper defining "Ideal Continual Learner (ICL)" means its own."""
+    ms = mentions("An Agent That Never Forgets", "We propose a framework called Ideal Continual Learner (ICL). "
+                  "ICL avoids forgetting by construction.")
+    assert ms["ICL"][1] == "Ideal Continual Learner"
+    assert ms["Ideal Continual Learner"][1] == "Ideal Continual Learner"
+    # ... while another spelling of the gazetteer's expansion keeps its canonical name
+    ms = mentions("A Study", "We fine-tune with a low-rank adapter (LoRA). LoRA is cheap.")
+    assert fold(ms["LoRA"][1]) == fold("Low-Rank Adaptation")
+
+
 def test_names_after_introduce_cues() -> None:
     r = rels("Better Agents", "In this paper, we introduce Zephyrus, a new benchmark of 3K web tasks.")
     assert ("INTRODUCES", fold("Zephyrus")) in r
@@ -279,6 +298,19 @@ def test_metric_names_are_not_entities() -> None:
 def test_version_ellipsis_names_the_second_release() -> None:
     r = rels("A Method", "We report gains on MultiWOZ 2.1 and 2.4.")
     assert {("USES", fold("MultiWOZ 2.1")), ("USES", fold("MultiWOZ 2.4"))} <= r
+    G = build_graph_from_papers([("A Method", "We prove our findings on the LLaMa 3, 3.1 and Qwen 2, 2.5 families.")])
+    aliases = {d["name"]: d["aliases"] for _, d in G.nodes(data=True) if d["label"] != "Paper"}
+    assert {"LLaMa 3.1", "Qwen 2.5"} <= set(aliases)
+    assert not {"3.1", "2.5"} & {a for names in aliases.values() for a in names}   # a bare version is no alias
+
+
+def test_latex_text_macros_are_not_the_papers_name() -> None:
+    """"\\sysname" stands for the introduced name; "{\\em direct}" and "\\eg" do not."""
+    ms = {m.text: m.canonical for m in extract_paper(
+        "QuuxStep: Aligning Steps with Videos", r"We introduce QuuxStep. It fuses {\em direct} and {\em indirect} "
+        r"alignment (\eg adapters). Our \sysname beats VideoCLIP.").mentions}
+    assert ms.get(r"\sysname") == "QuuxStep"
+    assert r"\em" not in ms and r"\eg" not in ms
 
 
 def test_hyphen_and_space_spellings_match_the_same_entry() -> None:

@@ -15,11 +15,11 @@ from spacy.tokens import Doc
 from kg.extraction.doccache import cue_list, doc_string, sentence_at, sentence_text, sentences_with, span_string, token_texts
 from kg.extraction.mentions import DocMention
 from kg.normalize import clean_surface, fold
+from kg.text_clean import LATEX_MACRO
 from kg.nlp.candidates import (guess_name_label, is_acronym_like, long_form_in, title_prefix_name, token_has_inner_caps,
                                token_is_name_like)
 from kg.nlp.rules import Typing, load_words
 
-_MACRO = re.compile(r"^\\[A-Za-z]+$")
 _MAX_INTRODUCED = 4
 
 
@@ -87,15 +87,10 @@ def from_title(title: str, abstract_acronyms: dict[str, str], typing: Typing) ->
         return None
     subtitle = title.split(":", 1)[1]
     long_form = abstract_acronyms.get(prefix) or (long_form_in(subtitle, prefix) if is_acronym_like(prefix) else None)
-    aliases: tuple[str, ...] = ()
-    if not long_form and "-" in prefix:
-        first = prefix.split("-")[0]
-        long_form = abstract_acronyms.get(first) or (long_form_in(subtitle, first) if is_acronym_like(first) else None)
-        if long_form:
-            aliases = (first,)
     label = subtitle_label(subtitle, typing) or guess_name_label(prefix, typing) or "Technique"
     if long_form:
-        return Introduced(clean_surface(long_form), label, title, "introduce.title-prefix", (prefix, *aliases))
+        return Introduced(clean_surface(long_form), label, title, "introduce.title-prefix", (prefix,))
+    aliases: tuple[str, ...] = ()
     words = prefix.split()
     if len(words) > 1 and (is_acronym_like(words[0]) or token_has_inner_caps(words[0])) and len(words[0]) >= 3:
         # A several-word title name led by an acronym-like or inner-capital word ("XYZ Training", "FooNet Decoding"):
@@ -236,7 +231,9 @@ def introduced_names(doc: Doc, title: str, mentions: list[DocMention], acronyms:
 
 
 def macro_tokens(doc: Doc) -> list[int]:
-    """Token indexes of custom LaTeX macros (``\\sysname``) that stand for the paper's own system."""
+    """Token indexes of custom LaTeX macros (``\\sysname``) that stand for the paper's own system; formatting,
+    symbol and abbreviation macros (``{\\em direct}``, ``\\eg``: ``words.json`` text_macros) are not such."""
     if "\\" not in doc_string(doc):
         return []
-    return [i for i, text in enumerate(token_texts(doc)) if _MACRO.match(text)]
+    text_macros = load_words().text_macros
+    return [i for i, text in enumerate(token_texts(doc)) if LATEX_MACRO.match(text) and text[1:] not in text_macros]

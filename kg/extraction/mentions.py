@@ -63,6 +63,8 @@ def acronym_table(doc: Doc, gazetteer: dict[tuple[int, int], Span], typing: Typi
         hit = gazetteer.get((long_span.start, long_span.end))
         if hit is None and not is_non_entity(long_text, typing):
             hit = gazetteer.get((short_span.start, short_span.end))   # a task long form outranks a same-letters dataset
+            if hit is not None and fold(hit.kb_id_) != fold(short) and not same_words_in_part(hit.kb_id_, long_text):
+                hit = None      # the gazetteer's "ICL" is in-context learning; this paper's is its Ideal Continual Learner
         if hit is not None:
             label, canonical = hit.label_, hit.kb_id_
             if fold(canonical) == fold(short):      # the gazetteer knows the acronym only: show the long form
@@ -75,6 +77,17 @@ def acronym_table(doc: Doc, gazetteer: dict[tuple[int, int], Span], typing: Typi
                 label = "Technique"
         table.setdefault(short, (long_span, label, canonical))
     return table
+
+
+def same_words_in_part(a: str, b: str) -> bool:
+    """Whether two expansions of one acronym share a word of three letters or more (case and hyphens aside): then
+    they are two spellings of one name ("low-rank adapter", "Low-Rank Adaptation"), else two names.
+
+    >>> same_words_in_part("Low-Rank Adaptation", "low-rank adapter"), same_words_in_part("in-context learning", "Ideal Continual Learner")
+    (True, False)
+    """
+    words = [{w for w in re.split(r"[\W_]+", s.lower()) if len(w) >= 3} for s in (a, b)]
+    return bool(words[0] & words[1])
 
 
 def _class_phrase(name: str, typing: Typing) -> bool:

@@ -20,6 +20,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from kg.normalize import fold
+from kg.text_clean import LATEX_MACRO
 from kg.gazetteer_data import surface_is_case_sensitive
 from kg.nlp.patterns import PhrasePatterns
 from kg.nlp.provenance import Provenance, provenance_span
@@ -90,8 +91,8 @@ class Lexicon:
             for ent in rec["entities"]:
                 for surface in dict.fromkeys((ent["name"], *ent.get("aliases", []))):
                     key = fold(surface)
-                    if len(key) < 2:
-                        continue
+                    if len(key) < 2 or LATEX_MACRO.match(surface):
+                        continue            # "\\sysname" is one paper's placeholder for its own name
                     entry = entries.get(key)
                     if entry is None:
                         entry = entries[key] = LexiconEntry(surface, ent["type"], [])

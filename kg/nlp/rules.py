@@ -119,6 +119,7 @@ class Words:
     indefinite_articles: frozenset[str]
     novelty_markers: frozenset[str]
     own_determiners: frozenset[str]
+    text_macros: frozenset[str] = frozenset()
 
 
 def _read(path: Path) -> dict:
@@ -217,4 +218,5 @@ def load_words(root: Path | None = None) -> Words:
         indefinite_articles=frozenset(d["indefinite_articles"]),
         novelty_markers=frozenset(d["novelty_markers"]),
         own_determiners=frozenset(d["own_determiners"]),
+        text_macros=frozenset(d["text_macros"]),
     )

@@ -99,6 +99,15 @@ def display_form(m, written: Callable[[str], str] = written_form) -> tuple[int, 
     return 3, m.canonical
 
 
+def _has_letter(text: str) -> bool:
+    """Whether a written form can name an entity by itself ("Qwen 2.5", "o1"), unlike a bare version ("2.5").
+
+    >>> _has_letter("2.5"), _has_letter("o1")
+    (False, True)
+    """
+    return any(c.isalpha() for c in text)
+
+
 def _names_a_maker(prefix: str) -> bool:
     """Whether the words before a shorter name are a capitalised maker or family ("OpenAI " in "OpenAI o1"),
     not a lower-case modifier ("data " in "data distillation": a kind of distillation, not its full name)."""
@@ -165,7 +174,9 @@ class Tally:
             labels[key][m.label] += 1
             if m.rule.startswith("gazetteer"):
                 gazetteer[key][m.label] += 1
-            surfaces[key].update((written[m.text], m.canonical))
+            surfaces[key].add(m.canonical)
+            if _has_letter(m.text):         # a bare version ("3.1" of "Llama 3, 3.1") names nothing alone
+                surfaces[key].add(written[m.text])
         for key, (_, form) in display.items():
             _count(self.spellings, key, form, sign)
             if sign > 0:
@@ -174,7 +185,7 @@ class Tally:
                 self.papers[key].discard(pid)
                 if not self.papers[key]:
                     del self.papers[key]
-        forms = {(keys[m.canonical], written[m.text]) for m in mentions}
+        forms = {(keys[m.canonical], written[m.text]) for m in mentions if _has_letter(m.text)}
         for key, form in forms:
             _count(self.literal, key, form, sign)             # once per paper that writes this form
         for key, folded in {(key, fold(form)) for key, form in forms}:
