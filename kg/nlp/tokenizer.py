@@ -4,7 +4,8 @@ spaCy's English defaults split intra-word hyphens (``Llama-2`` ``-`` ``7B``), di
 (``2-7``) and unit-like suffixes after digits (``GSM8`` ``K``). Model, dataset and method names are exactly
 such strings, so those three rule families are dropped; every other English rule (punctuation, quotes,
 brackets, exceptions like ``e.g.``) stays, an opening bracket glued to a word before a capital is split off
-(``Experts(MoE)``, an acronym definition missing its space), and the abbreviations of ``words.json`` (``al.``, ``Fig.``) are kept
+(``Experts(MoE)``, an acronym definition missing its space) and so is a closing one glued to a dash and a word
+(``(CG)-the``), and the abbreviations of ``words.json`` (``al.``, ``Fig.``) are kept
 whole as special cases.
 
 Every change to a spaCy tokenizer's affix rules reloads all its special cases (about 1,350 for English, each
@@ -33,12 +34,15 @@ _DIGIT_OPERATOR_DIGIT = "(?<=[0-9])[+\\-\\*^](?=[0-9-])"
 _UNITS_AFTER_DIGITS = "(?<=[0-9])(?:km|"
 # "Mixture-of-Experts(MoE)", "Networks(GCNs)": an acronym's bracket written without a space is still a bracket
 _BRACKET_AFTER_WORD = r"(?<=[A-Za-z])\((?=[A-Z])"
+# "compositional generalization (CG)-the ability ...": a closing bracket glued to a dash and the next word
+_BRACKET_BEFORE_DASH = r"(?<=[A-Za-z0-9])\)(?=[-–—][A-Za-z])"
+_DASH_AFTER_BRACKET = r"(?<=\))[-–—](?=[A-Za-z])"
 
 
 def name_affixes(defaults: type) -> tuple[list[str], list[str]]:
     """The infix and suffix rules of a language's ``Defaults`` without the three families that split names."""
     infixes = [p for p in defaults.infixes if _HYPHEN_BETWEEN_LETTERS not in p and p != _DIGIT_OPERATOR_DIGIT]
-    infixes.append(_BRACKET_AFTER_WORD)
+    infixes.extend((_BRACKET_AFTER_WORD, _BRACKET_BEFORE_DASH, _DASH_AFTER_BRACKET))
     suffixes = [p for p in defaults.suffixes if not p.startswith(_UNITS_AFTER_DIGITS)]
     suffixes.append("%")
     suffixes.append(r"(?<=[A-Z0-9])\.")      # "MobileNetV3-S." ends a sentence; the name is "MobileNetV3-S"
@@ -84,6 +88,8 @@ def customize_tokenizer(nlp: Language) -> Language:
     ['We', 'tune', 'Llama-2-7B', 'on', 'GSM8K', '(', '+4', '%', ')', ',', 'as', 'Wei', 'et', 'al.', 'did', '.']
     >>> [t.text for t in nlp("a Mixture-of-Experts(MoE) layer")]
     ['a', 'Mixture-of-Experts', '(', 'MoE', ')', 'layer']
+    >>> [t.text for t in nlp("generalization (CG)-the ability")]
+    ['generalization', '(', 'CG', ')', '-', 'the', 'ability']
     >>> kg_nlp = spacy.blank("en", config=TOKENIZER_CONFIG)
     >>> kg_nlp.tokenizer.rules == nlp.tokenizer.rules
     True
