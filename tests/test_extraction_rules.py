@@ -217,6 +217,20 @@ def test_surface_variants_resolve_to_one_node() -> None:
     assert {"LLaMA 2 7B", "Llama2-7b"} <= set(G.nodes[llama[0]]["aliases"]) | {G.nodes[llama[0]]["name"]}
 
 
+def test_other_words_for_a_method_stay_the_papers_names() -> None:
+    """Spellings and abbreviations are one entity; other words for it are the name the paper writes (the gold
+    guidelines name an entity as written): "continued pretraining" is not renamed "continual pre-training"."""
+    G = build_graph_from_papers([
+        ("Paper One", "We adapt Llama-2-7B to medicine with continual pre-training on PubMed."),
+        ("Paper Two", "We adapt Llama-2-7B to law with continued pretraining on legal text."),
+        ("Paper Three", "We adapt Llama-2-7B to code with continual pretraining on GitHub."),
+    ])
+    names = {fold(d["name"]) for _, d in G.nodes(data=True)}
+    assert {fold("continual pre-training"), fold("continued pretraining")} <= names
+    cpt = [n for n, d in G.nodes(data=True) if fold(d["name"]) == fold("continual pre-training")]
+    assert len(cpt) == 1 and len({d["paper"] for _, _, d in G.in_edges(cpt[0], data=True)}) == 2   # spellings merge
+
+
 def test_acronym_and_long_form_resolve_across_papers() -> None:
     G = build_graph_from_papers([
         ("Planner One", "We use Monte Carlo Tree Search (MCTS) to plan."),
