@@ -64,6 +64,16 @@ def test_size_suffix_types_a_model_and_benchmark_head_types_a_dataset() -> None:
     assert ms["Quux"][0] == "Dataset"
 
 
+def test_a_capitalised_word_before_a_size_or_version_is_a_model_name() -> None:
+    """"Zorblax 410M", "Zorblax 1.4B" (also after a listed family: "Pythia 410M", not "Pythia"); not at a sentence
+    start, and not a lower-case word ("with 7B parameters")."""
+    ms = mentions("A Study", "We fine-tune Zorblax 410M and Zorblax 1.4B, and Pythia 410M, with 7B parameters in all.")
+    assert ms["Zorblax 410M"][0] == ms["Zorblax 1.4B"][0] == "Model"
+    assert "Pythia 410M" in ms and "Pythia" not in ms
+    assert not any(k.endswith("7B") for k in ms)
+    assert not any(k.startswith("Models") for k in mentions("A Study", "Models 7B in size are common."))
+
+
 def test_titlecase_compounds_are_not_names() -> None:
     ms = mentions("Zero-Shot Self-Improving Reasoners", "We study Zero-Shot transfer with Self-Improving agents.")
     assert "Zero-Shot" not in ms and "Self-Improving" not in ms
@@ -229,6 +239,15 @@ def test_other_words_for_a_method_stay_the_papers_names() -> None:
     assert {fold("continual pre-training"), fold("continued pretraining")} <= names
     cpt = [n for n, d in G.nodes(data=True) if fold(d["name"]) == fold("continual pre-training")]
     assert len(cpt) == 1 and len({d["paper"] for _, _, d in G.in_edges(cpt[0], data=True)}) == 2   # spellings merge
+
+
+def test_a_version_or_subset_of_a_listed_name_is_its_own_entity() -> None:
+    """"ImageNet-1K" is not renamed "ImageNet" (as "Llama-2-7B" is not "Llama 2"); its spellings still merge."""
+    G = build_graph_from_papers([("Paper One", "We pre-train a ViT on ImageNet-1K and test on ImageNet."),
+                                 ("Paper Two", "We pre-train a ResNet on ImageNet-1k.")])
+    names = {fold(d["name"]): n for n, d in G.nodes(data=True)}
+    assert {fold("ImageNet"), fold("ImageNet-1K")} <= set(names)
+    assert len({d["paper"] for _, _, d in G.in_edges(names[fold("ImageNet-1K")], data=True)}) == 2
 
 
 def test_acronym_and_long_form_resolve_across_papers() -> None:

@@ -152,7 +152,8 @@ def guess_name_label(text: str, typing: Typing) -> str | None:
 
 
 def find_name_tokens(doc: Doc, typing: Typing, words: list[str] | None = None) -> list[Candidate]:
-    """Name-shaped tokens, extended over following version/size tokens (``Llama 3.1 8B``, ``GPT-4 Turbo``)."""
+    """Name-shaped tokens, extended over following version/size tokens (``Llama 3.1 8B``, ``GPT-4 Turbo``); a plain
+    capitalised word in mid-sentence starts a name when a version or size follows (``Orca 2``, ``Pythia 410M``)."""
     out: list[Candidate] = []
     words = words if words is not None else [t.text for t in doc]
     i = 0
@@ -166,7 +167,7 @@ def find_name_tokens(doc: Doc, typing: Typing, words: list[str] | None = None) -
         titled_word = tok.text[:1].isupper() and tok.text.isalpha() and not tok.is_sent_start
         name_like = token_is_name_like(tok, typing) or (
             _SHORT_CODE.match(tok.text) is not None and i > 0 and doc[i - 1].text[:1].isupper() and doc[i - 1].text.isalpha())
-        if name_like or (titled_word and i + 1 < n and _VERSION.match(doc[i + 1].text) and "." in doc[i + 1].text + "."):
+        if name_like or (titled_word and i + 1 < n and (_VERSION.match(words[i + 1]) or _SIZE_TOKEN.match(words[i + 1]))):
             after = _name_candidates(doc, i, name_like, out, typing)
             if after is not None:
                 i = after
