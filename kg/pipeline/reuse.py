@@ -11,7 +11,7 @@ build of the same inputs.
 
 Input files too: every build records in the state file, when it read every file whole without a bad record
 or a failed extraction, each file's path, size, modification time, format and its block of lines; an update
-leaves a file with the same path, size, modification time and format, read by the same reader code
+leaves a file with the same (resolved) path, size, modification time and format, read by the same reader code
 (``reader_fingerprint``), unread (``Reuse.block``) and passes its
 old lines on as they are (``Reused.verbatim``), with the paper metadata parsed from them in the order
 ``paper_metadata`` gives it. Only files of paper records are left unread (the paper of a ready extraction keeps
