@@ -74,6 +74,21 @@ def test_a_capitalised_word_before_a_size_or_version_is_a_model_name() -> None:
     assert not any(k.startswith("Models") for k in mentions("A Study", "Models 7B in size are common."))
 
 
+def test_a_language_before_a_dataset_head_is_not_a_dataset_name() -> None:
+    """"English benchmarks" names no dataset; "the Quux benchmark" does."""
+    assert "English" not in mentions("A Study", "It does well on multilingual and English benchmarks.")
+    assert mentions("A Study", "It does well on the Quux benchmark.")["Quux"][0] == "Dataset"
+
+
+def test_a_name_with_a_size_in_billions_is_a_model_whatever_its_context() -> None:
+    """The learned type model reads the words around a name; "benchmarks such as ... Zorblax-3.1 405B" must not make
+    the model a dataset."""
+    ex = extract_paper("A Study", "We develop a specialized model, Quuxfimer-7B, on our curated Quux-FIM dataset. "
+                       "Evaluations on our benchmarks such as Claude-3.5-Sonnet, Llama-3.1 405B and GPT-4o show gaps.")
+    labels = {m.text: m.label for m in ex.mentions}
+    assert labels["Quuxfimer-7B"] == labels["Llama-3.1 405B"] == "Model"
+
+
 def test_titlecase_compounds_are_not_names() -> None:
     ms = mentions("Zero-Shot Self-Improving Reasoners", "We study Zero-Shot transfer with Self-Improving agents.")
     assert "Zero-Shot" not in ms and "Self-Improving" not in ms

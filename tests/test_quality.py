@@ -35,7 +35,7 @@ CV_FLOORS = {
     "relations": 0.58,
 }
 # Rules alone, same protocol: the learned extractor must beat them.
-RULES_ONLY_CV = {"entities": 0.713, "relations": 0.540}
+RULES_ONLY_CV = {"entities": 0.714, "relations": 0.541}
 DEV_FLOORS = {"entities": 0.72, "entities_typed": 0.68, "introduces": 0.80, "relations": 0.55}
 
 

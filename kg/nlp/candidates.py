@@ -302,8 +302,10 @@ def find_headed_phrases(doc: Doc, typing: Typing, words: list[str] | None = None
         tok = doc[i]
         if low in typing.dataset_heads:
             j = i
+            common = typing.capitalised_common - typing.organisations   # "English benchmarks": a language, not a name
             while j > 0 and i - j < 4 and (doc[j - 1].text[:1].isupper() or token_is_name_like(doc[j - 1], typing)) \
-                    and doc[j - 1].text.lower() not in typing.generic_modifiers and not doc[j - 1].is_sent_start:
+                    and doc[j - 1].text.lower() not in typing.generic_modifiers and doc[j - 1].text.lower() not in common \
+                    and not doc[j - 1].is_sent_start:
                 j -= 1
             if j < i:
                 keep_head = tok.text[:1].isupper() and i - j >= 1 and all(t.text[:1].isupper() for t in doc[j:i])
