@@ -89,6 +89,12 @@ def test_a_name_with_a_size_in_billions_is_a_model_whatever_its_context() -> Non
     assert labels["Quuxfimer-7B"] == labels["Llama-3.1 405B"] == "Model"
 
 
+def test_references_to_sections_tables_and_figures_are_not_names() -> None:
+    ms = mentions("A Study", "As Section 3 and Figure 2 show, Zorblax 2 beats Quux 1.5 in Stage 3 (Table 1).")
+    assert not {"Section 3", "Figure 2", "Stage 3", "Table 1"} & set(ms)
+    assert {"Zorblax 2", "Quux 1.5"} <= set(ms)
+
+
 def test_titlecase_compounds_are_not_names() -> None:
     ms = mentions("Zero-Shot Self-Improving Reasoners", "We study Zero-Shot transfer with Self-Improving agents.")
     assert "Zero-Shot" not in ms and "Self-Improving" not in ms

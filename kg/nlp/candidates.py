@@ -164,7 +164,8 @@ def find_name_tokens(doc: Doc, typing: Typing, words: list[str] | None = None) -
             i += 1                        # plain lower-case words and punctuation: the common case, never a name start
             continue
         tok = doc[i]
-        titled_word = tok.text[:1].isupper() and tok.text.isalpha() and not tok.is_sent_start
+        titled_word = tok.text[:1].isupper() and tok.text.isalpha() and not tok.is_sent_start \
+            and w.lower() not in typing.capitalised_common - typing.organisations   # "Section 3", "Table 1": references
         name_like = token_is_name_like(tok, typing) or (
             _SHORT_CODE.match(tok.text) is not None and i > 0 and doc[i - 1].text[:1].isupper() and doc[i - 1].text.isalpha())
         if name_like or (titled_word and i + 1 < n and (_VERSION.match(words[i + 1]) or _SIZE_TOKEN.match(words[i + 1]))):
