@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
@@ -26,25 +25,13 @@ from kg.learn.features import PaperCandidates, RelationCandidate, paper_candidat
 from kg.learn.lexicon import Lexicon, paper_key
 from kg.learn.phrases import add_phrase_spans
 from kg.learn.linear import LinearModel
+from kg.nlp.candidates import ends_in_billions
 from kg.records import Extraction, Relation
 from kg.schema import CLAIM_TYPES
 
 MODEL_NAMES = ("entity", "type", *CLAIM_TYPES, "introduces")
 NO_RULE = "use.learned"
 MODELS_PACKAGE = "kg.models"
-
-
-_SIZE_SUFFIX = re.compile(r"(?:^|[\s_-])(?:\d+x)?\d+(?:\.\d+)?[Bb]$")
-
-
-def has_size_suffix(name: str) -> bool:
-    """Whether a name ends in a parameter count in billions ("Llama-3.1 405B", "MathFimer-7B", "Mixtral 8x7B"):
-    such a name is a trained model whatever its context says (all 37 such gold names of train.jsonl are Models).
-
-    >>> has_size_suffix("Llama-3.1 405B"), has_size_suffix("Qwen2.5-7b"), has_size_suffix("GSM8K")
-    (True, True, False)
-    """
-    return _SIZE_SUFFIX.search(name) is not None
 
 
 @dataclass
@@ -141,7 +128,7 @@ class Decider:
         kept = []
         for cand in cands.entities:
             if cand.canonical in needed or cand.key in accepted:
-                label = "Model" if has_size_suffix(cand.canonical) else type_model.best(cand.type_features)
+                label = "Model" if ends_in_billions(cand.canonical) else type_model.best(cand.type_features)
                 for m in cand.mentions:
                     m.label = label
                 kept.extend(cand.mentions)

@@ -101,6 +101,12 @@ class Typing:
     number_units: tuple[str, ...]
     non_name_codes: tuple[str, ...]             # regular expressions
 
+    @cached_property
+    def plain_capitalised(self) -> frozenset[str]:
+        """``capitalised_common`` without the organisations: capitalised words that never start a name ("English",
+        "Table", "Figure"), where an organisation may ("OpenAI o1"). Computed once, read on the candidate hot path."""
+        return self.capitalised_common - self.organisations
+
 
 @dataclass(frozen=True)
 class Words:
@@ -119,7 +125,7 @@ class Words:
     indefinite_articles: frozenset[str]
     novelty_markers: frozenset[str]
     own_determiners: frozenset[str]
-    text_macros: frozenset[str] = frozenset()
+    text_macros: frozenset[str]
 
 
 def _read(path: Path) -> dict:
