@@ -25,3 +25,6 @@ NODE_LABELS: tuple[str, ...] = (PAPER, *ENTITY_LABELS)
 RELATION_TYPES: tuple[str, ...] = tuple(load_schema()["relation_types"])
 CLAIM_TYPES: tuple[str, ...] = tuple(load_schema()["claim_types"])
 CONTRIBUTION_LABELS: tuple[str, ...] = tuple(load_schema()["contribution_labels"])
+# claim type -> the entity labels its target may have (a dataset is never beaten)
+CLAIM_TARGET_LABELS: dict[str, frozenset[str]] = {
+    claim: frozenset(labels) for claim, labels in load_schema()["claim_target_labels"].items()}

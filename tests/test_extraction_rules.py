@@ -112,6 +112,15 @@ def test_capitalised_runs_in_mid_sentence_are_candidates() -> None:
         ["Quasi Stellar Routing", "Graph Echo Search"]
 
 
+def test_of_joins_two_capitalised_runs_into_one_phrase() -> None:
+    """"of" between capitalised words continues the name; "and" and "for" do not, nor an "of" at a run's edge."""
+    assert capitalised_phrases("We propose Repeated Quux of Random Widgets for speed.") == ["Repeated Quux of Random Widgets"]
+    assert capitalised_phrases("We combine Quasi Stellar Routing and Graph Echo Search.") == \
+        ["Quasi Stellar Routing", "Graph Echo Search"]
+    assert capitalised_phrases("We apply Quux Routing of the graph and the Zorb Lattice of it.") == \
+        ["Quux Routing", "Zorb Lattice"]
+
+
 def test_sentence_openings_single_words_and_common_words_are_not_capitalised_phrases() -> None:
     assert capitalised_phrases("Large Language Models are used here. We test it.") == []
     assert capitalised_phrases("We use the Zorblax model on it.") == []            # one word: the name-shape rule's job
@@ -127,9 +136,33 @@ def test_title_prefix_is_introduced_and_typed_by_the_subtitle() -> None:
     assert ms["QuuxBench"][0] == "Dataset"
 
 
+def test_a_title_slogan_is_not_a_name() -> None:
+    """A title prefix with a comma, or opening with a bracket, is a slogan: nothing is introduced or named."""
+    for title in ("Fold Wider, Quux Faster: Scaling Widgets for Vision", "(Un)Quuxing: A Survey of Widget Laws"):
+        r = rels(title, "We study widgets.")
+        assert not any(t == "INTRODUCES" for t, _ in r), title
+        assert not mentions(title, "We study widgets."), title
+    assert ("INTRODUCES", fold("QuuxNet")) in rels("QuuxNet: Scaling Widgets, Fast", "We study widgets.")
+
+
 def test_title_acronym_is_expanded_from_the_subtitle() -> None:
     r = rels("eP-ALM: Efficient Perceptual Augmentation of Language Models", "We adapt models.")
     assert ("INTRODUCES", fold("Efficient Perceptual Augmentation of Language Models")) in r
+
+
+def test_a_title_acronym_spelt_out_after_for_names_the_task_not_the_system() -> None:
+    """"QuFi-SR: A Network for Quux-Fidelity Speech Super-Resolution": the system is QuFi-SR; the long form is
+    its purpose."""
+    r = rels("QuFi-SR: A Widget Network for Quux-Fidelity Speech Super-Resolution", "We build a widget network.")
+    assert ("INTRODUCES", fold("QuFi-SR")) in r
+    assert ("INTRODUCES", fold("Quux-Fidelity Speech Super-Resolution")) not in r
+
+
+def test_a_head_noun_after_a_title_acronym_long_form_belongs_to_it() -> None:
+    r = rels("QODD: Quux Open-Set Deepfake Detection Benchmark", "We release a benchmark.")
+    assert ("INTRODUCES", fold("Quux Open-Set Deepfake Detection Benchmark")) in r
+    r = rels("QPSL: Quux Plan Step Learning Boosts Reasoning", "We train models.")
+    assert ("INTRODUCES", fold("Quux Plan Step Learning")) in r
 
 
 def test_a_hyphenated_title_name_is_not_the_long_form_of_its_first_part() -> None:
@@ -179,9 +212,17 @@ def test_outperforms_with_coordination_and_evaluation_dataset() -> None:
     "Our model fails to surpass GPT-4 on MMLU.",
     "Our model performs on par with GPT-4 on MMLU.",
     "Our model is comparable to GPT-4 on MMLU.",
+    "Our model performs at par (or even better) than GPT-4 on MMLU.",        # hedged: the paper does not claim a win
+    "Our model performs comparably to or even better than GPT-4 on MMLU.",
 ])
 def test_negation_and_parity_are_not_outperforms(sentence: str) -> None:
     assert not [x for x in rels("A Model", sentence) if x[0] == "OUTPERFORMS"]
+
+
+def test_a_parity_cue_hedges_only_the_comparison_right_after_it() -> None:
+    r = rels("A Model", "Our model is comparable to GPT-4, and it outperforms Llama-2-70B on MMLU.")
+    assert ("OUTPERFORMS", fold("Llama-2-70B")) in r
+    assert ("OUTPERFORMS", fold("GPT-4")) not in r
 
 
 def test_a_comparison_the_paper_wins_is_outperforms_one_it_does_not_make_is_not() -> None:

@@ -135,6 +135,17 @@ def test_name_parts_carry_the_type_of_annotated_names_inside_one_word_names() ->
     assert "part_type=Model" not in name_part_features(lex, "KeyBART", paper_key("T"))   # its own paper left out
 
 
+def test_listed_names_inside_a_one_word_name_are_type_features() -> None:
+    """"QuuxLLaVA" holds LLaVA (a listed Model): the type model reads part_gaz=Model; the keep/drop models do not."""
+    p = proposals("A Study", "We train QuuxLLaVA and Zorblaxian on widgets. We also use LLaVA.")
+    cands = {c.canonical: c for c in paper_candidates(p).entities}
+    quux = cands["QuuxLLaVA"]
+    assert quux.context.get("part_gaz=Model") == 1.0
+    assert "part_gaz=Model" not in quux.features
+    assert not any(k.startswith("part_gaz") for k in cands["LLaVA"].context)        # the whole name is no part
+    assert not any(k.startswith("part_gaz") for k in cands["Zorblaxian"].context)   # nothing listed inside
+
+
 def test_only_uses_is_proposed_without_a_rule_or_cue() -> None:
     p = proposals("A Study", "ImageNet is a dataset. Our model outperforms ResNet-50.")
     cands = paper_candidates(p)
@@ -207,6 +218,40 @@ def test_shipped_models_load_from_package_data() -> None:
     assert set(bundle.models) == {"entity", "type", "USES", "OUTPERFORMS", "EXTENDS", "introduces"}
     assert len(bundle.version) == 12 and bundle.lexicon.entries
     assert sum(len(f) for f in bundle.to_files().values()) < 3_000_000          # a few MB at most
+
+
+def test_a_dataset_is_never_beaten() -> None:
+    """With OUTPERFORMS and entity models that accept everything, the decision still gives no OUTPERFORMS to a name
+    labelled Dataset (``schema.json`` claim_target_labels), and does to a model."""
+    from dataclasses import replace
+
+    from kg.learn.decide import Decider
+
+    shipped = ModelBundle.load()
+    always = LinearModel(["1"], {"1": {}}, {"1": 10.0}, threshold=0.5)
+    bundle = replace(shipped, models={**shipped.models, "OUTPERFORMS": always, "entity": always})
+    title, abstract = "QuuxNet: A Widget Model", "QuuxNet outperforms GPT-4 on GSM8K and MMLU."
+    p = proposals(title, abstract)
+    ex = Decider(bundle).decide(p)
+    labels = {m.canonical: m.label for m in ex.mentions}
+    beaten = {r.target for r in ex.relations if r.type == "OUTPERFORMS"}
+    assert "GPT-4" in beaten
+    assert labels["GSM8K"] == "Dataset" and not any(labels[t] == "Dataset" for t in beaten)
+
+
+def test_an_outperforms_a_cue_rule_claims_is_kept_whatever_its_model_says() -> None:
+    """With an OUTPERFORMS model that rejects everything, the claim of "outperforms GPT-4" stays (``CUE_DECIDES``)
+    with the model's low probability as its confidence; a name no cue claims gets none."""
+    from dataclasses import replace
+
+    from kg.learn.decide import Decider
+
+    shipped = ModelBundle.load()
+    never = LinearModel(["1"], {"1": {}}, {"1": -10.0}, threshold=0.5)
+    bundle = replace(shipped, models={**shipped.models, "OUTPERFORMS": never})
+    p = proposals("QuuxNet: A Widget Model", "We train QuuxNet with Llama-2-7B. QuuxNet outperforms GPT-4 on GSM8K.")
+    beaten = {r.target: r for r in Decider(bundle).decide(p).relations if r.type == "OUTPERFORMS"}
+    assert set(beaten) == {"GPT-4"} and beaten["GPT-4"].confidence < 0.001
 
 
 def test_learned_edges_list_every_rule_and_a_probability() -> None:

@@ -26,16 +26,16 @@ SCORER = SHARED / "gold" / "score.py"
 
 # Pooled 5-fold CV F1 on train.jsonl, a little under the measured figures (README "Scores").
 CV_FLOORS = {
-    "entities": 0.73,
-    "entities_typed": 0.67,
-    "introduces": 0.65,
+    "entities": 0.74,
+    "entities_typed": 0.68,
+    "introduces": 0.67,
     "USES": 0.63,
     "OUTPERFORMS": 0.45,
     "EXTENDS": 0.19,
     "relations": 0.58,
 }
 # Rules alone, same protocol: the learned extractor must beat them.
-RULES_ONLY_CV = {"entities": 0.714, "relations": 0.541}
+RULES_ONLY_CV = {"entities": 0.717, "relations": 0.542}
 DEV_FLOORS = {"entities": 0.72, "entities_typed": 0.68, "introduces": 0.80, "relations": 0.55}
 
 

@@ -99,6 +99,8 @@ def link_sentence(doc: Doc, sent: Span, mentions: list[DocMention], cue_spans: l
         if rule is not None and rule.needs_own_subject and not own:
             continue
         negated = any(c.label_ == "block.negation" and 0 <= cue.start - c.end <= NEGATION_WINDOW for c in accepted)
+        if rule is not None and rule.relation == "OUTPERFORMS" and not negated:
+            negated = _hedged(cue, accepted, mention_at)
         subject = _explicit_subject(doc, cue, mention_end, cues)
         background = subject is not None and not is_own(subject, own_keys, title)
         targets = _walk_targets(doc, cue, sent, mention_at, labels, transparent, rule.max_gap if rule else 4, cues)
@@ -117,6 +119,14 @@ def link_sentence(doc: Doc, sent: Span, mentions: list[DocMention], cue_spans: l
                 relation, rule_id = "USES", rule.id + ".possessive"     # "improves X's accuracy" uses X
             links.append(Link(relation, m, sentence_text(doc, sent), rule_id, rule.confidence))
     return links
+
+
+def _hedged(cue: Span, accepted: list[Span], mention_at: dict[int, DocMention]) -> bool:
+    """A comparison hedged by a parity cue just before it, with no name between them ("comparable to or even
+    outperforms X", "at par (or even better) than X"): the paper does not claim the win. In the training
+    abstracts, all five names compared this way are annotated without OUTPERFORMS."""
+    return any(c.label_ == "block.parity" and 0 <= cue.start - c.end <= NEGATION_WINDOW
+               and not any(c.end <= i < cue.start for i in mention_at) for c in accepted)
 
 
 def _walk_targets(doc: Doc, cue: Span, sent: Span, mention_at: dict[int, DocMention], cue_at: dict[int, Span],

@@ -205,17 +205,33 @@ TYPE_CONTEXT_MENTIONS = 3
 
 
 def type_context_features(p: Proposals, cand: EntityCandidate) -> Features:
-    """The words near the first mentions of a name ("we train X on", "X, a benchmark of", "the X loss"): what
-    decides between a trained model, a method and a dataset when the name itself does not tell (a paper's own
-    name)."""
+    """The words near the first mentions of a name ("we train X on", "X, a benchmark of", "the X loss"), and the
+    labels of listed names inside a one-word name ("TinyLLaVA" holds LLaVA): what decides between a trained model,
+    a method and a dataset when the name itself does not tell (a paper's own name)."""
     texts = token_texts(p.doc)           # no ``Token`` per word (spaCy's is_alpha and lower_ are these str methods)
     f: Features = {}
+    parts = _name_part_labels(p.doc)
+    for m in cand.mentions:
+        if m.end - m.start == 1:
+            for label in parts.get(m.start, ()):
+                f[f"part_gaz={label}"] = 1.0      # "TinyLLaVA" holds a listed Model name
     for m in cand.mentions[:TYPE_CONTEXT_MENTIONS]:
         lo, hi = max(0, m.start - TYPE_CONTEXT_WINDOW), min(len(texts), m.end + TYPE_CONTEXT_WINDOW)
         for text in (*texts[lo:m.start], *texts[m.end:hi]):
             if text.isalpha() and len(text) > 2:
                 f[f"tctx={text.lower()}"] = 1.0
     return f
+
+
+def _name_part_labels(doc) -> dict[int, list[str]]:
+    """Token index -> labels of the listed names inside that one-word name (``kg_name_parts``; built once per Doc)."""
+    cached = doc.user_data.get("kg_name_part_labels")
+    if cached is None:
+        cached = {}
+        for span in doc.spans.get("kg_name_parts", []):
+            cached.setdefault(span.start, []).append(span.label_)
+        doc.user_data["kg_name_part_labels"] = cached
+    return cached
 
 
 def position_features(p: Proposals, cand: EntityCandidate) -> Features:

@@ -361,9 +361,12 @@ def find_capitalised_phrases(doc: Doc, typing: Typing, words: list[str] | None =
     ['Normalization Loss Balance']
     >>> find_capitalised_phrases(nlp("Large Language Models are used here."), load_typing())
     []
+    >>> [c.canonical for c in find_capitalised_phrases(nlp("We use Repeated Sampling of Random Subsets here."), load_typing())]
+    ['Repeated Sampling of Random Subsets']
     """
     texts = words if words is not None else [t.text for t in doc]
     capitalised = [i for i, text in enumerate(texts) if text[:1].isupper() and _CAPITALISED_PART.match(text)]
+    capitalised = _with_joiners(capitalised, texts, typing.capitalised_joiners)
     out: list[Candidate] = []
     k = 0
     while k < len(capitalised):              # one maximal run of adjacent capitalised words at a time
@@ -374,6 +377,14 @@ def find_capitalised_phrases(doc: Doc, typing: Typing, words: list[str] | None =
             _capitalised_run(doc, typing, texts, capitalised[k], capitalised[end - 1] + 1, strength, out)
         k = end
     return out
+
+
+def _with_joiners(capitalised: list[int], texts: list[str], joiners: frozenset[str]) -> list[int]:
+    """``capitalised`` (sorted token indices) plus every joiner word ("of") that stands between two capitalised
+    words, so "Repeated Sampling of Random Subsets" is one run."""
+    cap = set(capitalised)
+    joined = [i + 1 for i in capitalised if i + 2 in cap and texts[i + 1] in joiners]
+    return sorted(cap.union(joined)) if joined else capitalised
 
 
 def _capitalised_run(doc: Doc, typing: Typing, texts: list[str], start: int, end: int, strength: int,
@@ -472,7 +483,8 @@ def find_acronyms(doc: Doc) -> list[tuple[Span, Span]]:
 def title_prefix_name(title: str, typing: Typing | None = None) -> str | None:
     """The ``X`` of a ``X: subtitle`` title when it looks like a system name (short, capitalised).
 
-    A subtitle that opens with an article ("X Y Z: A Multimodal Dataset for ...") describes the prefix, so
+    A prefix with a comma or opening with a bracket is a slogan (in the 400 training papers, none of the five
+    title prefixes with a comma names anything). A subtitle that opens with an article ("X Y Z: A Multimodal Dataset for ...") describes the prefix, so
     even a plain title-case prefix is a name; otherwise such a prefix reads as a headline and is refused.
     """
     m = re.match(r"^\s*([^:]{1,60}?)\s*:\s+(\S.*)$", title)
@@ -485,6 +497,8 @@ def title_prefix_name(title: str, typing: Typing | None = None) -> str | None:
         return None
     if not any(c.isupper() for c in name):
         return None
+    if "," in name or name.startswith("("):
+        return None   # "Train longer, generalize better: ..." and "(Mis)Fitting: ..." are slogans, not names
     if len(words) > 1 and words[0].lower().endswith("ing") and not token_has_inner_caps(words[0]):
         return None   # "Growing Transformers: ..." is a headline (gerund), not a name
     if len(words) > 2 and not appositive and all(w[:1].isupper() for w in words) and not any(token_has_inner_caps(w) for w in words):

@@ -199,6 +199,7 @@ class GazetteerMatcher:
                 spans.append(provenance_span(doc, start, end, prov, label=label, kb_id=canonical))
         doc.spans["kg_gazetteer"] = sorted(spans, key=lambda s: (s.start, -s.end, s.label_))
         doc.spans["kg_compounds"] = self.compounds(doc)
+        doc.spans["kg_name_parts"] = self.name_parts(doc)
         return doc
 
     def _entry(self, match_id: int) -> tuple[str, str, Provenance]:
@@ -229,6 +230,52 @@ class GazetteerMatcher:
                 prov = Provenance(f"gazetteer-compound:{source}", source=source, prefix=prefix)
                 spans.append(provenance_span(doc, i, i + 1, prov, label=label, kb_id=canonical))
         return spans
+
+
+    def name_parts(self, doc: Doc) -> list[Span]:
+        """Listed names inside a longer one-word name ("TinyLLaVA" holds LLaVA, "KeyBART" BART): one span over the
+        token per part found, labelled with the part's label, the part as ``kb_id``. A part starts at a capital and
+        has at least ``MIN_NAME_PART`` characters; leftmost-longest parts, not overlapping. What a paper's own name
+        is made of says what kind of thing it is (the type model reads it)."""
+        spans = []
+        for i, text in enumerate(token_texts(doc)):
+            if len(text) <= MIN_NAME_PART or text.islower():
+                continue
+            for part in name_parts_in(text, self.single_exact, self.single_folded):
+                label, canonical, _ = part.split("\t")
+                spans.append(Span(doc, i, i + 1, label=label, kb_id=canonical))
+        return spans
+
+
+MIN_NAME_PART = 4
+
+
+def name_parts_in(word: str, exact: dict[str, str], folded: dict[str, str]) -> list[str]:
+    """Match keys of the listed one-word names inside ``word`` but not all of it (leftmost-longest, not
+    overlapping), each starting at a capital and at least ``MIN_NAME_PART`` characters long.
+
+    >>> name_parts_in("TinyLLaVA", {"LLaVA": "Model\tLLaVA\tcurated"}, {})
+    ['Model\tLLaVA\tcurated']
+    >>> name_parts_in("LLaVA", {"LLaVA": "Model\tLLaVA\tcurated"}, {}), name_parts_in("Tinyllava", {"LLaVA": "x"}, {})
+    ([], [])
+    """
+    keys = []
+    n, i = len(word), 0
+    while i < n - MIN_NAME_PART + 1:
+        key = None
+        if word[i].isupper():
+            for j in range(n, i + MIN_NAME_PART - 1, -1):
+                if i == 0 and j == n:
+                    continue                      # the whole word is the gazetteer's own match
+                piece = word[i:j]
+                key = exact.get(piece) or folded.get(piece.lower())
+                if key is not None:
+                    keys.append(key)
+                    i = j
+                    break
+        if key is None:
+            i += 1
+    return keys
 
 
 @Language.factory("kg_gazetteer", default_config={"ontology": None})

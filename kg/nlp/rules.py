@@ -96,6 +96,8 @@ class Typing:
     kind_nouns: frozenset[str]
     eval_prepositions: frozenset[str]
     generic_title_prefixes: frozenset[str]
+    capitalised_joiners: frozenset[str]
+    purpose_prepositions: frozenset[str]
     size_words: tuple[str, ...]                 # the four below keep their order and case: regex alternations
     number_prefix_words: tuple[str, ...]
     number_units: tuple[str, ...]
@@ -199,6 +201,8 @@ def load_typing(root: Path | None = None) -> Typing:
         kind_nouns=low("kind_nouns"),
         eval_prepositions=low("eval_prepositions"),
         generic_title_prefixes=low("generic_title_prefixes"),
+        capitalised_joiners=low("capitalised_joiners"),
+        purpose_prepositions=low("purpose_prepositions"),
         size_words=tuple(d["size_words"]),
         number_prefix_words=tuple(d["number_prefix_words"]),
         number_units=tuple(d["number_units"]),
