@@ -119,6 +119,7 @@ def test_of_joins_two_capitalised_runs_into_one_phrase() -> None:
         ["Quasi Stellar Routing", "Graph Echo Search"]
     assert capitalised_phrases("We apply Quux Routing of the graph and the Zorb Lattice of it.") == \
         ["Quux Routing", "Zorb Lattice"]
+    assert "Zorb QR of QD Lattice" not in capitalised_phrases("We apply Zorb QR of QD Lattice here.")   # acronyms
 
 
 def test_sentence_openings_single_words_and_common_words_are_not_capitalised_phrases() -> None:

@@ -381,9 +381,10 @@ def find_capitalised_phrases(doc: Doc, typing: Typing, words: list[str] | None =
 
 def _with_joiners(capitalised: list[int], texts: list[str], joiners: frozenset[str]) -> list[int]:
     """``capitalised`` (sorted token indices) plus every joiner word ("of") that stands between two capitalised
-    words, so "Repeated Sampling of Random Subsets" is one run."""
+    words, so "Repeated Sampling of Random Subsets" is one run; not between acronyms ("DA of RE": two names)."""
     cap = set(capitalised)
-    joined = [i + 1 for i in capitalised if i + 2 in cap and texts[i + 1] in joiners]
+    joined = [i + 1 for i in capitalised if i + 2 in cap and texts[i + 1] in joiners
+              and not texts[i].isupper() and not texts[i + 2].isupper()]
     return sorted(cap.union(joined)) if joined else capitalised
 
 
