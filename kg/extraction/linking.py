@@ -122,9 +122,9 @@ def link_sentence(doc: Doc, sent: Span, mentions: list[DocMention], cue_spans: l
 
 
 def _hedged(cue: Span, accepted: list[Span], mention_at: dict[int, DocMention]) -> bool:
-    """A comparison hedged by a parity cue just before it, with no name between them ("comparable to or even
-    outperforms X", "at par (or even better) than X"): the paper does not claim the win. In the training
-    abstracts, all five names compared this way are annotated without OUTPERFORMS."""
+    """A comparison hedged by a parity cue ending at most ``NEGATION_WINDOW`` tokens before it, with no name
+    between them ("comparable to or even outperforms X", "at par (or even better) than X"): the paper does not
+    claim the win. In the training abstracts, all five names compared this way are annotated without OUTPERFORMS."""
     return any(c.label_ == "block.parity" and 0 <= cue.start - c.end <= NEGATION_WINDOW
                and not any(c.end <= i < cue.start for i in mention_at) for c in accepted)
 

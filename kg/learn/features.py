@@ -11,6 +11,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from spacy.tokens import Doc
+
 from kg.extraction.assemble import Proposals
 from kg.extraction.doccache import cues_by_sentence, sentence_start_of, sentence_text_at, token_texts
 from kg.extraction.introduced import Introduced
@@ -223,7 +225,7 @@ def type_context_features(p: Proposals, cand: EntityCandidate) -> Features:
     return f
 
 
-def _name_part_labels(doc) -> dict[int, list[str]]:
+def _name_part_labels(doc: Doc) -> dict[int, list[str]]:
     """Token index -> labels of the listed names inside that one-word name (``kg_name_parts``; built once per Doc)."""
     cached = doc.user_data.get("kg_name_part_labels")
     if cached is None:

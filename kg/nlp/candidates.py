@@ -485,8 +485,9 @@ def title_prefix_name(title: str, typing: Typing | None = None) -> str | None:
     """The ``X`` of a ``X: subtitle`` title when it looks like a system name (short, capitalised).
 
     A prefix with a comma or opening with a bracket is a slogan (in the 400 training papers, none of the five
-    title prefixes with a comma names anything). A subtitle that opens with an article ("X Y Z: A Multimodal Dataset for ...") describes the prefix, so
-    even a plain title-case prefix is a name; otherwise such a prefix reads as a headline and is refused.
+    title prefixes with a comma names anything). A subtitle that opens with an article ("X Y Z: A Multimodal
+    Dataset for ...") describes the prefix, so even a plain title-case prefix is a name; otherwise such a prefix
+    reads as a headline and is refused.
     """
     m = re.match(r"^\s*([^:]{1,60}?)\s*:\s+(\S.*)$", title)
     if not m:

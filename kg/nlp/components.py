@@ -224,13 +224,17 @@ class GazetteerMatcher:
             prefix, _, suffix = text.rpartition("-")
             if suffix.lower() not in self.compound_suffixes or not prefix:
                 continue
-            key = self.single_exact.get(prefix) or self.single_folded.get(prefix.lower())
+            key = self.one_word_key(prefix)
             if key is not None:
                 label, canonical, source = key.split("\t")
                 prov = Provenance(f"gazetteer-compound:{source}", source=source, prefix=prefix)
                 spans.append(provenance_span(doc, i, i + 1, prov, label=label, kb_id=canonical))
         return spans
 
+    def one_word_key(self, text: str) -> str | None:
+        """The match key of the listed one-word name ``text`` (exact case, or any case for a long, distinctive
+        form), or None: the look-up of the "X-based" compounds and of the names inside one-word names."""
+        return self.single_exact.get(text) or self.single_folded.get(text.lower())
 
     def name_parts(self, doc: Doc) -> list[Span]:
         """Listed names inside a longer one-word name ("TinyLLaVA" holds LLaVA, "KeyBART" BART): one span over the
@@ -241,7 +245,7 @@ class GazetteerMatcher:
         for i, text in enumerate(token_texts(doc)):
             if len(text) <= MIN_NAME_PART or text.islower():
                 continue
-            for part in name_parts_in(text, self.single_exact, self.single_folded):
+            for part in name_parts_in(text, self.one_word_key):
                 label, canonical, _ = part.split("\t")
                 spans.append(Span(doc, i, i + 1, label=label, kb_id=canonical))
         return spans
@@ -250,13 +254,14 @@ class GazetteerMatcher:
 MIN_NAME_PART = 4
 
 
-def name_parts_in(word: str, exact: dict[str, str], folded: dict[str, str]) -> list[str]:
-    """Match keys of the listed one-word names inside ``word`` but not all of it (leftmost-longest, not
-    overlapping), each starting at a capital and at least ``MIN_NAME_PART`` characters long.
+def name_parts_in(word: str, lookup: Callable[[str], str | None]) -> list[str]:
+    """Match keys (``lookup``: a piece's key or None) of the listed one-word names inside ``word`` but not all of
+    it (leftmost-longest, not overlapping), each starting at a capital and at least ``MIN_NAME_PART`` characters.
 
-    >>> name_parts_in("TinyLLaVA", {"LLaVA": "Model\tLLaVA\tcurated"}, {})
-    ['Model\tLLaVA\tcurated']
-    >>> name_parts_in("LLaVA", {"LLaVA": "Model\tLLaVA\tcurated"}, {}), name_parts_in("Tinyllava", {"LLaVA": "x"}, {})
+    >>> listed = {"LLaVA": "key of LLaVA"}.get
+    >>> name_parts_in("TinyLLaVA", listed)
+    ['key of LLaVA']
+    >>> name_parts_in("LLaVA", listed), name_parts_in("Tinyllava", listed)
     ([], [])
     """
     keys = []
@@ -267,8 +272,7 @@ def name_parts_in(word: str, exact: dict[str, str], folded: dict[str, str]) -> l
             for j in range(n, i + MIN_NAME_PART - 1, -1):
                 if i == 0 and j == n:
                     continue                      # the whole word is the gazetteer's own match
-                piece = word[i:j]
-                key = exact.get(piece) or folded.get(piece.lower())
+                key = lookup(word[i:j])
                 if key is not None:
                     keys.append(key)
                     i = j
