@@ -47,6 +47,13 @@ def test_citation_keys_are_not_names_but_names_with_years_are() -> None:
     assert {"Llama2-7b", "GPT4", "CIFAR10"} <= set(found)
 
 
+def test_an_improved_version_marked_plus_plus_keeps_the_name_shape() -> None:
+    found = mentions("A Study", "Our agent beats Zorblax++ and GraspNetic++ on the Quuxbench++ suite, written in C++.")
+    assert {"Zorblax++", "GraspNetic++", "Quuxbench++"} <= set(found)
+    assert not any(k.startswith("C+") for k in found)
+    assert ("OUTPERFORMS", fold("Zorblax++")) in rels("A Study", "Our agent clearly outperforms Zorblax++ on two tasks.")
+
+
 def test_acronym_definition_maps_short_form_to_long_form() -> None:
     ms = mentions("A Planner", "We combine Monte Carlo Tree Search (MCTS) with value networks; MCTS is run at test time.")
     assert ms["MCTS"] == ("Technique", "Monte Carlo Tree Search")

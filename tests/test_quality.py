@@ -31,11 +31,11 @@ CV_FLOORS = {
     "introduces": 0.67,
     "USES": 0.63,
     "OUTPERFORMS": 0.45,
-    "EXTENDS": 0.19,
+    "EXTENDS": 0.18,
     "relations": 0.58,
 }
 # Rules alone, same protocol: the learned extractor must beat them.
-RULES_ONLY_CV = {"entities": 0.717, "relations": 0.542}
+RULES_ONLY_CV = {"entities": 0.718, "relations": 0.544}
 DEV_FLOORS = {"entities": 0.72, "entities_typed": 0.68, "introduces": 0.80, "relations": 0.55}
 
 
