@@ -348,6 +348,18 @@ def test_node_is_named_by_the_form_most_papers_write() -> None:
                     ("Planner Three", "We use Monte Carlo Tree Search to plan over games.")]) == "Monte Carlo Tree Search"
 
 
+
+def test_a_node_keeps_the_case_of_running_text_not_of_a_title_or_sentence_start() -> None:
+    def name_of(papers: list[tuple[str, str]]) -> str:
+        G = build_graph_from_papers(papers)
+        return next(d["name"] for _, d in G.nodes(data=True) if fold(d.get("name") or "") == "modelmerging")
+
+    # the titles write "Model Merging" and a sentence opens with "Model merging"; the running text says "model merging"
+    assert name_of([("Model Merging at Scale", "Model merging is cheap. We study model merging of 7B models."),
+                    ("Efficient Model Merging", "We revisit model merging for vision models.")]) == "model merging"
+    # a paper that writes the name only in its title keeps the title's spelling
+    assert name_of([("Model Merging at Scale", "We study it for 7B models.")]) == "Model Merging"
+
 # --- rules added from the dev error analysis (general linguistic patterns, self-written examples) -------------
 
 def test_background_clause_makes_no_claim() -> None:

@@ -28,6 +28,8 @@ from kg.text_clean import clean_text
 from kg.records import Extraction
 from kg.schema import ENTITY_LABELS as LABEL_ORDER
 
+SENTENCE_ENDS = ".!?"      # the character before a sentence's first word (spaces aside)
+
 
 class Memo(dict):
     """A cache, for one resolve run, of a pure function of a string: most mention texts and names repeat
@@ -99,6 +101,22 @@ def display_form(m, written: Callable[[str], str] = written_form) -> tuple[int, 
     return 3, m.canonical
 
 
+def case_of_the_place(paper: dict, m) -> bool:
+    """Whether mention ``m`` may be capitalised by where it stands rather than as a name: in the title (title
+    case) or at the start of a sentence of the abstract.
+
+    >>> from kg.records import Mention
+    >>> paper = {"title": "Model Merging at Scale", "abstract": "Model merging helps. We study model merging."}
+    >>> [case_of_the_place(paper, Mention("m", f, a, b, "Technique", "model merging", "r"))
+    ...  for f, a, b in (("title", 0, 13), ("abstract", 0, 13), ("abstract", 30, 43))]
+    [True, True, False]
+    """
+    if m.field == "title":
+        return True
+    before = (paper.get(m.field) or "")[:m.start].rstrip()
+    return not before or before[-1] in SENTENCE_ENDS
+
+
 def _has_letter(text: str) -> bool:
     """Whether a written form can name an entity by itself ("Qwen 2.5", "o1"), unlike a bare version ("2.5").
 
@@ -160,7 +178,8 @@ class Tally:
         """Add (``sign`` 1) or take away (``sign`` -1) what paper ``pid`` says through its distinct ``records``;
         ``keys`` maps a canonical name to its node key, ``written`` a mention text to its written form."""
         mentions = [m for ex in records for m in ex.mentions]
-        display: dict[str, tuple[int, str]] = {}
+        capitalised_by_place = {id(m) for ex in records for m in ex.mentions if case_of_the_place(ex.paper, m)}
+        display: dict[str, tuple[tuple[int, bool], str]] = {}
         labels: dict[str, Counter] = defaultdict(Counter)
         gazetteer: dict[str, Counter] = defaultdict(Counter)
         surfaces: dict[str, set[str]] = defaultdict(set)
@@ -169,8 +188,11 @@ class Tally:
             # Gazetteer hits show the text as written; rule-made names show their canonical form (an acronym's long
             # form, an introduced name, "X 2.4" for the bare "2.4" of "X 2.1 and 2.4").
             rank, form = display_form(m, written.__getitem__)
-            if key not in display or rank < display[key][0]:
-                display[key] = (rank, form)
+            # A title capitalises every word ("Model Merging") and a sentence its first one: where the paper also
+            # writes the name elsewhere, that spelling names the entity ("model merging").
+            order = (rank, id(m) in capitalised_by_place)
+            if key not in display or order < display[key][0]:
+                display[key] = (order, form)
             labels[key][m.label] += 1
             if m.rule.startswith("gazetteer"):
                 gazetteer[key][m.label] += 1
