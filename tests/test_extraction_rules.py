@@ -348,7 +348,6 @@ def test_node_is_named_by_the_form_most_papers_write() -> None:
                     ("Planner Three", "We use Monte Carlo Tree Search to plan over games.")]) == "Monte Carlo Tree Search"
 
 
-
 def test_a_node_keeps_the_case_of_running_text_not_of_a_title_or_sentence_start() -> None:
     def name_of(papers: list[tuple[str, str]]) -> str:
         G = build_graph_from_papers(papers)
@@ -359,6 +358,7 @@ def test_a_node_keeps_the_case_of_running_text_not_of_a_title_or_sentence_start(
                     ("Efficient Model Merging", "We revisit model merging for vision models.")]) == "model merging"
     # a paper that writes the name only in its title keeps the title's spelling
     assert name_of([("Model Merging at Scale", "We study it for 7B models.")]) == "Model Merging"
+
 
 # --- rules added from the dev error analysis (general linguistic patterns, self-written examples) -------------
 
