@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from kg.api import default_nlp, extract_paper
 from kg.extraction.assemble import doc_text, propose
@@ -16,7 +17,7 @@ from kg.learn.labels import project
 from kg.learn.lexicon import Lexicon, paper_key
 from kg.learn.linear import LinearModel
 from kg.learn.phrases import PhraseVocabulary, phrase_spans
-from kg.learn.train import best_threshold
+from kg.learn.train import best_threshold, joint_thresholds
 from kg.nlp.rules import load_cues, load_typing
 
 REPO = Path(__file__).resolve().parent.parent
@@ -210,6 +211,37 @@ def test_threshold_counts_uncovered_gold_as_misses() -> None:
     assert best_threshold([0.9, 0.2, 0.1], [True, True, False], 10) == 0.2
     assert best_threshold([0.9, 0.2, 0.15, 0.1], [True, False, False, False], 1) == 0.9
 
+
+
+def _pooled_f1(rows: dict, thresholds: dict) -> float:
+    tp = sum(sum(t for p, t in zip(probs, y) if p >= thresholds[k]) for k, (probs, y, _) in rows.items())
+    fp = sum(sum(not t for p, t in zip(probs, y) if p >= thresholds[k]) for k, (probs, y, _) in rows.items())
+    gold = sum(n for *_, n in rows.values())
+    return 2 * tp / (2 * tp + fp + gold - tp) if gold + tp + fp else 0.0
+
+
+_model_rows = st.lists(st.tuples(st.sampled_from([0.1, 0.2, 0.3, 0.5, 0.7, 0.9]), st.booleans()),
+                       min_size=1, max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_model_rows, _model_rows, st.integers(0, 6), st.integers(0, 6))
+def test_joint_thresholds_never_lower_the_pooled_f1(a: list, b: list, missed_a: int, missed_b: int) -> None:
+    rows = {}
+    for name, pairs, missed in (("A", a, missed_a), ("B", b, missed_b)):
+        probs, y = [p for p, _ in pairs], [t for _, t in pairs]
+        rows[name] = (probs, y, sum(y) + missed)        # gold items no candidate covers count as misses
+    own = {k: best_threshold(*v) for k, v in rows.items()}
+    joint = joint_thresholds(rows)
+    assert set(joint) == {"A", "B"}
+    assert _pooled_f1(rows, joint) >= _pooled_f1(rows, own) - 1e-12
+
+
+def test_a_rarely_right_model_gets_a_stricter_threshold_next_to_an_accurate_one() -> None:
+    accurate = ([0.9] * 9 + [0.1], [True] * 9 + [False], 10)
+    rare = ([0.5, 0.4, 0.3, 0.2], [True, False, False, True], 3)
+    assert best_threshold(*rare) == 0.2                      # alone, it keeps all four
+    assert joint_thresholds({"A": accurate, "B": rare})["B"] == 0.5   # pooled, only its surest row
 
 # --- the shipped models ------------------------------------------------------------------------------------------
 
