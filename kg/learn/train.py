@@ -88,32 +88,52 @@ def best_threshold(probs: list[float], y: list[bool], n_gold: int) -> float:
     >>> best_threshold([0.9, 0.8, 0.3, 0.1], [True, True, False, False], 2)
     0.8
     """
+    return _best_option(_kept_counts(probs, y), n_gold)[0]
+
+
+def _f1(tp: int, fp: int, n_gold: int) -> float:
+    return 2 * tp / (2 * tp + fp + (n_gold - tp)) if n_gold + tp + fp else 0.0
+
+
+def _kept_counts(probs: list[float], y: list[bool]) -> list[tuple[float, int, int]]:
+    """(threshold, TP, FP) for every threshold that changes what a model keeps, from keeping nothing up."""
     order = sorted(zip(probs, y), key=lambda py: -py[0])
+    out = [(round(float(order[0][0]) + 1.0, 6) if order else 1.0, 0, 0)]
     tp = fp = 0
-    best, best_f = 0.5, -1.0
     for i, (p, t) in enumerate(order):
         tp += t
         fp += not t
         if i + 1 < len(order) and order[i + 1][0] == p:
             continue
-        f = 2 * tp / (2 * tp + fp + (n_gold - tp)) if n_gold + tp + fp else 0.0
+        out.append((round(float(p), 6), tp, fp))
+    return out
+
+
+def _best_option(options: list[tuple[float, int, int]], n_gold: int) -> tuple[float, int, int]:
+    """The option of ``_kept_counts`` with the highest F1 among those keeping something (the highest threshold wins a
+    tie; 0.5 when there are no rows)."""
+    best, best_f = (0.5, 0, 0), -1.0
+    for option in options[1:]:
+        f = _f1(option[1], option[2], n_gold)
         if f > best_f:
-            best, best_f = p, f
-    return round(float(best), 6)
+            best, best_f = option, f
+    return best
 
 
 def _inner_split(n: int, k: int) -> list[list[int]]:
     return [[i for i in range(n) if i % k == f] for f in range(k)]
 
 
-def fit_binary(papers: list[TrainingPaper], kind: str) -> LinearModel:
-    """Fit one binary model (entity, introduces) and choose its threshold on inner out-of-fold probabilities."""
+def fit_binary(papers: list[TrainingPaper], kind: str, entity_gates: list[LinearModel] | None = None
+               ) -> tuple[LinearModel, tuple[list[float], list[bool], int]]:
+    """Fit one binary model, give it the threshold maximising its F1 on inner out-of-fold probabilities
+    (``out_of_fold``), and return it with those (probabilities, targets, number of gold items)."""
     X, y, gold = _rows(papers, kind)
     model = _fit(X, y, C_BINARY)
-    probs, ys = out_of_fold(papers, kind)
+    probs, ys = out_of_fold(papers, kind, entity_gates)
     model.threshold = best_threshold(probs, ys, gold)
     model.info = {"rows": len(y), "positives": int(sum(y)), "gold": gold, "C": C_BINARY}
-    return model
+    return model, (probs, ys, gold)
 
 
 def out_of_fold(papers: list[TrainingPaper], kind: str,
@@ -143,20 +163,6 @@ def out_of_fold(papers: list[TrainingPaper], kind: str,
     return probs, ys
 
 
-def _kept_counts(probs: list[float], y: list[bool]) -> list[tuple[float, int, int]]:
-    """(threshold, TP, FP) for every threshold that changes what a model keeps, from keeping nothing up."""
-    order = sorted(zip(probs, y), key=lambda py: -py[0])
-    out = [(round(float(order[0][0]) + 1.0, 6) if order else 1.0, 0, 0)]
-    tp = fp = 0
-    for i, (p, t) in enumerate(order):
-        tp += t
-        fp += not t
-        if i + 1 < len(order) and order[i + 1][0] == p:
-            continue
-        out.append((round(float(p), 6), tp, fp))
-    return out
-
-
 def joint_thresholds(rows: dict[str, tuple[list[float], list[bool], int]], rounds: int = 10) -> dict[str, float]:
     """Thresholds of several models chosen together to maximise the F1 of their pooled decisions.
 
@@ -178,15 +184,10 @@ def joint_thresholds(rows: dict[str, tuple[list[float], list[bool], int]], round
     """
     options = {kind: _kept_counts(p, y) for kind, (p, y, _) in rows.items()}
     gold = sum(n for _, _, n in rows.values())
-    chosen = {}
-    for kind, (p, y, n) in rows.items():
-        own = best_threshold(p, y, n)
-        chosen[kind] = next((o for o in options[kind] if o[0] == own), options[kind][0])
+    chosen = {kind: _best_option(options[kind], n) for kind, (_, _, n) in rows.items()}
 
     def pooled_f1(picks: dict) -> float:
-        tp = sum(o[1] for o in picks.values())
-        fp = sum(o[2] for o in picks.values())
-        return 2 * tp / (2 * tp + fp + (gold - tp)) if gold + tp + fp else 0.0
+        return _f1(sum(o[1] for o in picks.values()), sum(o[2] for o in picks.values()), gold)
 
     for _ in range(rounds):
         changed = False
@@ -213,14 +214,8 @@ def fit_relations(papers: list[TrainingPaper], gates: list[LinearModel]) -> dict
     out-of-fold probabilities with each row gated by its entity, as at prediction time."""
     models, rows = {}, {}
     for kind in CLAIM_TYPES:
-        X, y, gold = _rows(papers, kind)
-        models[kind] = _fit(X, y, C_BINARY)
-        probs, ys = out_of_fold(papers, kind, gates)
-        rows[kind] = (probs, ys, gold)
-        own = best_threshold(probs, ys, gold)
-        models[kind].threshold = own
-        models[kind].info = {"rows": len(y), "positives": int(sum(y)), "gold": gold, "C": C_BINARY,
-                             "own_threshold": own}
+        models[kind], rows[kind] = fit_binary(papers, kind, gates)
+        models[kind].info["own_threshold"] = models[kind].threshold
     for kind, threshold in joint_thresholds({k: rows[k] for k in POOLED_THRESHOLDS}).items():
         models[kind].threshold = threshold
     return models
@@ -232,7 +227,7 @@ def inner_entity_models(papers: list[TrainingPaper]) -> list[LinearModel]:
     out = []
     for held in _inner_split(len(papers), INNER_FOLDS):
         held_set = set(held)
-        out.append(fit_binary([p for i, p in enumerate(papers) if i not in held_set], "entity"))
+        out.append(fit_binary([p for i, p in enumerate(papers) if i not in held_set], "entity")[0])
     return out
 
 
@@ -253,7 +248,7 @@ def fit_type(papers: list[TrainingPaper]) -> LinearModel:
 def fit_models(papers: list[TrainingPaper]) -> dict[str, LinearModel]:
     """All models of a bundle (``kg.learn.decide.MODEL_NAMES``)."""
     gates = inner_entity_models(papers)
-    models = {kind: fit_binary(papers, kind) for kind in ("entity", "introduces")}
+    models = {kind: fit_binary(papers, kind)[0] for kind in ("entity", "introduces")}
     models.update(fit_relations(papers, gates))
     models["type"] = fit_type(papers)
     return models

@@ -177,20 +177,20 @@ class Tally:
             sign: int = 1) -> None:
         """Add (``sign`` 1) or take away (``sign`` -1) what paper ``pid`` says through its distinct ``records``;
         ``keys`` maps a canonical name to its node key, ``written`` a mention text to its written form."""
-        mentions = [m for ex in records for m in ex.mentions]
-        capitalised_by_place = {id(m) for ex in records for m in ex.mentions if case_of_the_place(ex.paper, m)}
+        placed = [(ex.paper, m) for ex in records for m in ex.mentions]
+        mentions = [m for _, m in placed]
         display: dict[str, tuple[tuple[int, bool], str]] = {}
         labels: dict[str, Counter] = defaultdict(Counter)
         gazetteer: dict[str, Counter] = defaultdict(Counter)
         surfaces: dict[str, set[str]] = defaultdict(set)
-        for m in mentions:
+        for paper, m in placed:
             key = keys[m.canonical]
             # Gazetteer hits show the text as written; rule-made names show their canonical form (an acronym's long
             # form, an introduced name, "X 2.4" for the bare "2.4" of "X 2.1 and 2.4").
             rank, form = display_form(m, written.__getitem__)
             # A title capitalises every word ("Model Merging") and a sentence its first one: where the paper also
             # writes the name elsewhere, that spelling names the entity ("model merging").
-            order = (rank, id(m) in capitalised_by_place)
+            order = (rank, case_of_the_place(paper, m))
             if key not in display or order < display[key][0]:
                 display[key] = (order, form)
             labels[key][m.label] += 1
