@@ -212,9 +212,9 @@ def test_new_metadata_field_shifts_graphml_keys(earlier, tmp_path: Path) -> None
 
 
 def test_html_output(earlier, full_resolutions, monkeypatch, tmp_path: Path) -> None:
-    """With graph.html the unchanged papers' edges are still copied into graph.json and graph.graphml, and read
-    back from the earlier graph.json for the page (only the new paper's edges are assembled), the earlier tally
-    is used, and the page drawn from that graph is the one a full build draws."""
+    """With graph.html the unchanged papers' edges are still copied into graph.json and graph.graphml, and added
+    to the page's graph from the index (only the new paper's edges are assembled), the earlier tally is used, and
+    the page drawn from that graph is the one a full build draws."""
     import kg.pipeline.splice as splice
 
     inputs, built = earlier
@@ -233,6 +233,64 @@ def test_html_output(earlier, full_resolutions, monkeypatch, tmp_path: Path) -> 
     build(inputs, tmp_path / "scratch", html=True)
     assert files(built) == files(tmp_path / "scratch")
     assert full_resolutions == [5, 6] and len(assembled) == 7
+
+
+def capped_page_writers(max_nodes: int) -> dict:
+    """The build's writers with a page capped at ``max_nodes`` (``kg viz``'s option; ``kg build`` draws 2000)."""
+    from functools import partial
+
+    from kg.viz import write_graph_html
+
+    writers = graph_writers(html=False)
+    writers["graph.html"] = partial(write_graph_html, max_nodes=max_nodes)
+    return writers
+
+
+def test_capped_page_reads_only_what_it_draws(earlier, monkeypatch, tmp_path: Path) -> None:
+    """An update holds the copied edges with their type and paper only; the page parses the rest of the
+    attributes of the edges it draws and of the papers it describes from the earlier graph.json, and is the page a
+    full build draws (here capped at 6 of the graph's nodes, so most edges are never parsed)."""
+    import kg.pipeline.splice as splice
+
+    inputs, built = earlier
+    writers = capped_page_writers(6)
+    run_build([str(inputs)], built, writers=writers, progress=False, rules_only=True)
+    write_jsonl(inputs / "c.jsonl", [PLAIN])
+    parsed: list[int] = []
+    real = splice.EarlierEdges.edge
+
+    def spy(self, i):
+        parsed.append(i)
+        return real(self, i)
+
+    monkeypatch.setattr(splice.EarlierEdges, "edge", spy)
+    summary = run_build([str(inputs)], built, writers=writers, progress=False, update=True, rules_only=True)
+    assert summary.copied == 5
+    edges = len(json.loads((built / "graph.json").read_text(encoding="utf-8"))["edges"])
+    assert 2 < len(set(parsed)) < edges - 10            # the first and last edge checked, then what the page reads
+    run_build([str(inputs)], tmp_path / "scratch", writers=writers, progress=False, rules_only=True)
+    assert files(built) == files(tmp_path / "scratch")
+
+
+def test_other_views_read_every_copied_edge_whole(earlier, tmp_path: Path) -> None:
+    """A view other than graph.html gets the graph with every copied edge's attributes filled in."""
+    inputs, built = earlier
+    seen: dict[str, list] = {}
+
+    def view(name: str):
+        def write(G: nx.MultiDiGraph, path: Path) -> None:
+            seen[name] = sorted((u, v, k, sorted(d.items())) for u, v, k, d in G.edges(keys=True, data=True))
+            path.write_text("ok")
+        return write
+
+    writers = graph_writers(html=True)
+    writers["view.txt"] = view("update")
+    run_build([str(inputs)], built, writers=writers, progress=False, rules_only=True)
+    write_jsonl(inputs / "c.jsonl", [PLAIN])
+    assert run_build([str(inputs)], built, writers=writers, progress=False, update=True, rules_only=True).copied == 5
+    writers["view.txt"] = view("scratch")
+    run_build([str(inputs)], tmp_path / "scratch", writers=writers, progress=False, rules_only=True)
+    assert seen["update"] == seen["scratch"] and all(dict(d)["evidence"] for *_, d in seen["update"])
 
 
 @pytest.mark.parametrize("damage", ["missing", "not json", "bad inputs", "edited inputs", "other format"])

@@ -49,6 +49,42 @@ def test_whole_view_keeps_everything_under_the_cap():
     assert view.stats["cut_nodes"] == 0 and view.stats["cut_edges"] == 0
 
 
+def partial_edges(G: nx.MultiDiGraph) -> tuple[nx.MultiDiGraph, dict]:
+    """``G`` with every edge's attributes cut to type and paper (as ``kg build --update`` holds copied edges), and
+    a ``fill`` that puts the rest back, recording which edges it was asked for."""
+    H = G.copy()
+    whole = {(u, v, k): dict(d) for u, v, k, d in G.edges(keys=True, data=True)}
+    for u, v, k, d in H.edges(keys=True, data=True):
+        kept = {"type": d["type"], "paper": d.get("paper")}
+        d.clear()
+        d.update(kept)
+    asked: dict = {"rows": []}
+
+    def fill(rows):
+        for u, v, d in rows:
+            asked["rows"].append((u, v, d["type"]))
+            if "evidence" not in d:
+                full = next(a for (s, t, _), a in whole.items() if (s, t) == (u, v) and a["type"] == d["type"]
+                            and a.get("paper") == d["paper"])
+                d.clear()
+                d.update(full)
+    return H, {"fill": fill, "asked": asked}
+
+
+@pytest.mark.parametrize("cap", [3, None])
+def test_a_view_completes_only_the_edges_it_draws(cap):
+    """Given ``fill``, the view and the page ask for the attributes of the edges they show and of the drawn papers'
+    cards only, and the page is the one drawn from the whole graph."""
+    G = small_graph()
+    H, f = partial_edges(G)
+    view = select_view(H, max_nodes=cap, fill=f["fill"])
+    drawn = {(u, v, d["type"]) for u, v, d in view.graph.edges(data=True)}
+    assert set(f["asked"]["rows"]) == drawn and all("evidence" in d for *_, d in view.graph.edges(data=True))
+    assert render_graph_html(H, max_nodes=cap, fill=f["fill"]) == render_graph_html(G, max_nodes=cap)
+    if cap:
+        assert len(set(f["asked"]["rows"])) < G.number_of_edges()
+
+
 def test_relation_view_is_who_beats_whom():
     view = select_view(small_graph(), relations=["outperforms"])
     assert sorted(view.graph.nodes) == ["ent:gpt4", "ent:mathstar"]

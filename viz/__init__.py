@@ -18,7 +18,9 @@ The public entry point is :func:`write_graph_html`, used by ``kg build`` (whole 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
@@ -107,6 +109,7 @@ def render_graph_html(
     labels: list[str] | None = None,
     title: str | None = None,
     size_by: str = "pagerank",
+    fill: Callable[[list[tuple[Any, Any, dict]]], None] | None = None,
 ) -> tuple[str, dict]:
     """Return ``(html, stats)`` of a view of ``G``; the parameters are those of :func:`write_graph_html`."""
     from kg.viz.layout import compute_layout
@@ -114,13 +117,14 @@ def render_graph_html(
     from kg.viz.panel import paper_panels
     from kg.viz.render import render_page
 
-    view = select_view(G, max_nodes=max_nodes, focus=focus, depth=depth, relations=relations, labels=labels)
+    view = select_view(G, max_nodes=max_nodes, focus=focus, depth=depth, relations=relations, labels=labels,
+                       fill=fill)
     layout = compute_layout(view)
     net = build_network(view, G, size_by=size_by, layout=layout)
     title = title if title is not None else _default_title(view.stats, G)
     papers = sorted((n for n, d in view.graph.nodes(data=True) if d.get("label") == PAPER), key=str)
     html = render_page(net, title=title, stats=view.stats, meta=_page_meta(view, layout),
-                       cards=paper_panels(G, papers))
+                       cards=paper_panels(G, papers, fill))
     stats = dict(view.stats)
     stats["layout"] = layout.kind
     return html, stats
@@ -137,6 +141,7 @@ def write_graph_html(
     labels: list[str] | None = None,
     title: str | None = None,
     size_by: str = "pagerank",
+    fill: Callable[[list[tuple[Any, Any, dict]]], None] | None = None,
 ) -> dict:
     """Write an interactive, self-contained HTML view of ``G`` to ``path`` and return the view's stats.
 
@@ -165,6 +170,10 @@ def write_graph_html(
         Page title (default: describes the view).
     size_by:
         ``"pagerank"`` or ``"degree"``: what node size shows.
+    fill:
+        Completes, in place, the attributes of the edges the page reads, given as ``(source, target, attributes)``:
+        ``kg build --update`` holds the edges it copied from the earlier build with their ``type`` and ``paper``
+        only (``kg.pipeline.splice.EarlierEdges``), which is all the page needs of the edges it does not show.
 
     Returns
     -------
@@ -193,7 +202,7 @@ def write_graph_html(
     """
     html, stats = render_graph_html(
         G, max_nodes=max_nodes, focus=focus, depth=depth, relations=relations, labels=labels,
-        title=title, size_by=size_by,
+        title=title, size_by=size_by, fill=fill,
     )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

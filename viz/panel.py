@@ -8,6 +8,9 @@ it as text (``textContent``), never as markup.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import networkx as nx
 
 from kg.analytics.paper_card import SECTIONS, paper_cards
@@ -24,8 +27,10 @@ def _row(row: dict, paper_title: str, *, evidence: bool = True) -> dict:
     return out
 
 
-def paper_panels(G: nx.MultiDiGraph, paper_ids: list[str]) -> dict[str, dict]:
-    """Panel data for each paper id: ``{sections: {TYPE: [rows]}, later: [rows]}``.
+def paper_panels(G: nx.MultiDiGraph, paper_ids: list[str],
+                 fill: Callable[[list[tuple[Any, Any, dict]]], None] | None = None) -> dict[str, dict]:
+    """Panel data for each paper id: ``{sections: {TYPE: [rows]}, later: [rows]}``; ``fill`` as for
+    :func:`kg.analytics.paper_card.paper_cards`.
 
     Examples
     --------
@@ -37,7 +42,7 @@ def paper_panels(G: nx.MultiDiGraph, paper_ids: list[str]) -> dict[str, dict]:
     >>> panel["sections"]["OUTPERFORMS"][0]["subject"], panel["sections"]["OUTPERFORMS"][0]["evidence"]
     ('A', 'A beats B.')
     """
-    cards = paper_cards(G, paper_ids)
+    cards = paper_cards(G, paper_ids, fill)
     panels = {}
     for pid, card in cards.items():
         title = card["title"]

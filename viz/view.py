@@ -19,7 +19,9 @@ Order of operations (each documented because the result depends on it):
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 
@@ -184,6 +186,7 @@ def select_view(
     depth: int = 1,
     relations: list[str] | None = None,
     labels: list[str] | None = None,
+    fill: Callable[[list[tuple[Any, Any, dict]]], None] | None = None,
 ) -> View:
     """Select the subgraph to draw; see the module docstring for the order of the steps.
 
@@ -197,6 +200,10 @@ def select_view(
         Name/alias/title/id of a node and the radius of its ego network.
     relations, labels:
         Relation types and node labels to keep (any case); ``None`` keeps all.
+    fill:
+        Completes the attributes of the drawn edges, given as ``(source, target, attributes)``, when ``G`` holds
+        some edges with their ``type`` and ``paper`` only (``kg build --update``: ``kg.pipeline.splice.EarlierEdges``);
+        the selection reads only those two.
 
     Examples
     --------
@@ -255,6 +262,8 @@ def select_view(
     else:
         candidates = H
 
+    if fill is not None:
+        fill([(u, v, d) for u, nbrs in H._adj.items() for v, keys in nbrs.items() for d in keys.values()])
     graph_edges = G.number_of_edges()          # counting edges walks every node: once per graph
     candidate_edges = graph_edges if candidates is whole else candidates.number_of_edges()
     edges = H.number_of_edges()

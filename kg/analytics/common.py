@@ -87,9 +87,14 @@ def node_key(G: nx.MultiDiGraph, node: Any) -> tuple[str, str]:
 
 
 def edges_of(G: nx.MultiDiGraph, types: Iterable[str],
-             keep: Callable[[Any, Any, dict], bool] | None = None) -> Iterator[tuple[Any, Any, dict]]:
+             keep: Callable[[Any, Any, dict], bool] | None = None,
+             fill: Callable[[list[tuple[Any, Any, dict]]], None] | None = None) -> Iterator[tuple[Any, Any, dict]]:
     """Yield ``(source, target, data)`` of the edges whose ``type`` is in ``types`` (and, with ``keep``, for which
-    ``keep(source, target, data)`` holds: the same edges in the same order, fewer to sort), in a stable order."""
+    ``keep(source, target, data)`` holds: the same edges in the same order, fewer to sort), in a stable order.
+
+    ``fill``, when given, completes the attributes of the chosen edges before they are ordered (``kg build
+    --update`` holds the edges it copied with their ``type`` and ``paper`` only: ``kg.pipeline.splice.EarlierEdges``);
+    ``keep`` reads only those two."""
     wanted = set(types)
     if G.is_multigraph():           # ``G.edges(data=True)``'s order, without its view objects (a third of the time)
         rows = [(u, v, d) for u, nbrs in G._adj.items() for v, keys in nbrs.items() for d in keys.values()
@@ -98,6 +103,8 @@ def edges_of(G: nx.MultiDiGraph, types: Iterable[str],
         rows = [(u, v, d) for u, v, d in G.edges(data=True) if d.get("type") in wanted]
     if keep is not None:
         rows = [(u, v, d) for u, v, d in rows if keep(u, v, d)]
+    if fill is not None:
+        fill(rows)
     rows.sort(key=lambda e: (str(e[0]), str(e[1]), str(e[2].get("type")), str(e[2].get("paper")),
                              str(e[2].get("evidence", ""))))
     yield from rows

@@ -7,6 +7,7 @@ paper introduces (who uses, beats or extends them), which is how a reader follow
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import networkx as nx
@@ -72,11 +73,13 @@ def paper_card(G: nx.MultiDiGraph, paper: Any) -> dict:
     return paper_cards(G, [paper])[paper]
 
 
-def paper_cards(G: nx.MultiDiGraph, ids: list[Any]) -> dict[Any, dict]:
+def paper_cards(G: nx.MultiDiGraph, ids: list[Any],
+                fill: Callable[[list[tuple[Any, Any, dict]]], None] | None = None) -> dict[Any, dict]:
     """The cards (see :func:`paper_card`) of many papers in one pass over the edges.
 
     The viz page embeds the card of every paper it draws, so this costs one sort of the edges rather
-    than one per paper.
+    than one per paper. ``fill``: completes the attributes of the edges the cards read (see
+    :func:`kg.analytics.common.edges_of`).
 
     Examples
     --------
@@ -100,7 +103,7 @@ def paper_cards(G: nx.MultiDiGraph, ids: list[Any]) -> dict[Any, dict]:
     def read(u: Any, v: Any, e: dict) -> bool:      # what the loop below uses: a card's edge or later work
         return paper_of(G, u, e) in wanted or (e.get("type") in CLAIM_TYPES and v in owners)
 
-    for u, v, e in edges_of(G, SECTIONS, read):
+    for u, v, e in edges_of(G, SECTIONS, read, fill):
         p = paper_of(G, u, e)
         if p in wanted:
             sections[p][e["type"]].append(_row(G, e["type"], u, v, e))

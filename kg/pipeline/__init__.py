@@ -11,6 +11,7 @@ earlier build in the same folder stays intact; the reading step skips bad record
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import time
@@ -19,6 +20,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.errors import KgError, OutputError, StrictError
 from kg.nlp.pattern_cache import CACHE_NAME as PATTERN_CACHE
@@ -27,6 +29,9 @@ from kg.pipeline.report import Reporter
 from kg.pipeline.write import GRAPH_INDEX, GraphWriter
 from kg.records import BadRecord
 from kg.schema import PAPER
+
+if TYPE_CHECKING:             # the graph step's hand-over to the write step (imported where it is made)
+    from kg.pipeline.splice import Assembly
 
 STEPS = ("read", "extract", "resolve", "graph", "write")
 
@@ -359,7 +364,7 @@ def _build_steps(inputs: list[str], out_dir: Path, summary: BuildSummary, stats:
             keys, places, node_places, digests = write_spliced(asm, tmp_path(json_path), tmp_path(graphml_path))
         if update:
             summary.copied = asm.copied
-        others = {name: w for name, w in writers.items() if name not in FILES}
+        others = _completing({name: w for name, w in writers.items() if name not in FILES}, asm)
         written = [extractions_path, json_path, graphml_path, *write_graph_files(G, out_dir, others)]
     else:
         written = [extractions_path, *write_graph_files(G, out_dir, writers)]
@@ -413,6 +418,31 @@ def _resolve(refs: list, extractions_path: Path, index) -> tuple:
         res = resolve_entities(groups.papers, store)
     res.duplicates = groups.duplicates
     return res, store
+
+
+def _completing(writers: Mapping[str, GraphWriter], asm: Assembly) -> dict[str, GraphWriter]:
+    """The writers of the other views, given what they read of the edges an update copied (which the graph holds
+    with their type and paper only, ``kg.pipeline.splice.EarlierEdges``): graph.html's writer (``kg.viz``, known by
+    module and name, also inside a ``functools.partial``) fills in those it draws as it reads them; any other writer
+    is run after all of them are filled in."""
+    if asm.earlier is None:
+        return dict(writers)
+
+    def complete_then(write: GraphWriter) -> GraphWriter:
+        def run(G, path):
+            asm.fill_all()
+            return write(G, path)
+        return run
+
+    out: dict[str, GraphWriter] = {}
+    for name, write in writers.items():
+        target = getattr(write, "func", write)
+        if getattr(target, "__module__", None) == "kg.viz" and getattr(target, "__qualname__", None) == \
+                "write_graph_html":
+            out[name] = functools.partial(write, fill=asm.earlier.fill)
+        else:
+            out[name] = complete_then(write)
+    return out
 
 
 def _core_files(writers: Mapping[str, GraphWriter]) -> bool:

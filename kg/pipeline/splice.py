@@ -9,9 +9,11 @@ resolution's tally with its acronym expansions (``kg.pipeline.retally``). In an 
 are unchanged gets its edges' bytes copied from the earlier files, the others are assembled and encoded as in a
 full build. Every node's attributes are made anew (an entity's name, aliases and paper count can change with any
 paper), and a node whose attributes have the digest recorded for it (``node_digest``) is copied. When another
-view needs the whole graph (graph.html), the copied papers' edges are also read back from the earlier graph.json
-(one ``json.loads`` of its edge list) and added to a ``MultiDiGraph`` in the order a full build adds them (the index
-records each edge's place among its paper's edges, ``nth``), so the view is drawn from the full build's graph.
+view needs the whole graph (graph.html), the copied papers' edges are also added to a ``MultiDiGraph`` in the order a
+full build adds them (the index records each edge's place among its paper's edges, ``nth``), so the view is drawn
+from the full build's graph: with their type and paper only (from the index), the rest of their attributes parsed
+from the earlier graph.json's bytes when the view reads them (``EarlierEdges.fill``: graph.html reads those of the
+edges it draws and of the papers it describes, about a quarter of them at 20,200 records).
 
 The index is used only when it is sound: the digest of its text matches, its format and the code that makes
 graph files are the same, both earlier files have the size and SHA-1 it recorded, and the GraphML key ids of the
@@ -170,6 +172,13 @@ class Assembly:
     copied: int = 0                        # papers whose edges come from the earlier files
     node_digests: dict[str, str] = field(default_factory=dict)    # node id -> ``node_digest``
     resolution: Resolution | None = None   # what the graph was assembled from (its tally goes into the index)
+    earlier: EarlierEdges | None = None    # ``whole``: the copied edges' attributes, until they are filled in
+
+    def fill_all(self) -> None:
+        """Complete the attributes of every copied edge of ``graph`` (for a view that reads them all)."""
+        if self.earlier is not None:
+            G = self.graph
+            self.earlier.fill((u, v, d) for u, nbrs in G._adj.items() for v, kd in nbrs.items() for d in kd.values())
 
     def edge_types(self) -> Counter:
         """Edges per type (an edge's key is ``TYPE|paper``)."""
@@ -196,7 +205,7 @@ def assemble(res: Resolution, store: Any, index: GraphIndex | None = None, plain
     papers: dict[str, list] = {}
     clean: set[str] = set()
     nth: dict[tuple[str, str, str], int] = {}       # a changed paper's edge -> its place among the paper's edges
-    earlier = _earlier_edges(index) if whole and index is not None else None
+    earlier = EarlierEdges.read(index) if whole and index is not None else None
     for pid in sorted(res.extractions):
         digest = store.digest(pid)
         entry = _clean(res, pid, digest, index)
@@ -204,7 +213,7 @@ def assemble(res: Resolution, store: Any, index: GraphIndex | None = None, plain
             papers[pid] = [*entry, store.places(pid)]
             clean.add(pid)
             if earlier is not None:
-                _add_earlier(G, earlier, pid)
+                earlier.add(G, pid)
             elif whole:
                 add_paper_edges(G, res, pid, res.extractions[pid])
             continue
@@ -254,51 +263,79 @@ def assemble(res: Resolution, store: Any, index: GraphIndex | None = None, plain
     if index is not None:
         files = EarlierFiles(index.old.json_path, index.old.graphml_path, index.old.places, index.old.signatures,
                              {n: place[1:] for n, place in index.nodes.items() if digests.get(n) == place[0]})
-    return Assembly(G, segments, signatures, files, papers, columns, len(clean), digests, res)
+    return Assembly(G, segments, signatures, files, papers, columns, len(clean), digests, res, earlier)
 
 
 @dataclass
-class _EarlierEdges:
-    """The edges of the earlier graph.json as parsed, in file order, and the rows of each paper's edges in the
-    order the paper added them (``nth``)."""
+class EarlierEdges:
+    """The edges of the earlier graph.json: its edge list's bytes, parsed one edge at a time when a view reads it
+    (``fill``), and the index's columns, with the rows of each paper's edges in the order the paper added them
+    (``nth``)."""
 
-    edges: list[dict]
-    rows: dict[str, list[int]]
+    text: bytes                            # the edge list of graph.json, from its first edge to its last
+    start: int                             # the file offset of ``text``
+    columns: dict[str, list]               # the index's edge columns and places, in file order
+    rows: dict[str, list[int]]             # paper -> its rows, in the order ``add_paper_edges`` added them
+    _keys: list[tuple[str, str, str]] = field(default_factory=list, init=False, repr=False)   # for ``row``
 
-
-def _earlier_edges(index: GraphIndex) -> _EarlierEdges | None:
-    """Every edge of the earlier graph.json (one ``json.loads`` of its edge list, whose file the index checked
-    when it was loaded), or ``None`` when the edges there are not the index's."""
-    at, length, columns = index.old.places.json_at, index.old.places.json_len, index.edges
-    try:
-        edges = []
-        if at:
+    @classmethod
+    def read(cls, index: GraphIndex) -> EarlierEdges | None:
+        """The edges of the earlier graph.json, whose bytes the index checked when it was loaded; ``None`` when
+        its first or last edge is not the index's (then every paper's edges are assembled anew)."""
+        columns, at = index.edges, index.old.places.json_at
+        rows: dict[str, list[int]] = {}
+        for i, paper in enumerate(columns["paper"]):
+            rows.setdefault(paper, []).append(i)
+        nth = columns["nth"]
+        for paper_rows in rows.values():
+            paper_rows.sort(key=nth.__getitem__)
+        if not at:
+            return cls(b"", 0, columns, rows)
+        try:
             with open(index.old.json_path, "rb") as fh:
                 fh.seek(at[0])
-                edges = json.loads(b"[" + fh.read(at[-1] + length[-1] - at[0]) + b"]")
-        if len(edges) != len(at) or any(
-                (e["source"], e["target"], e["key"], e["paper"]) != row
-                for e, row in zip(edges, zip(columns["source"], columns["target"], columns["key"], columns["paper"]))):
-            raise ValueError("not the edges of the index")
-    except (OSError, ValueError, TypeError, KeyError) as exc:
-        log.debug("%s: %s: every paper's edges assembled anew", index.old.json_path, exc)
-        return None
-    rows: dict[str, list[int]] = {}
-    for i, paper in enumerate(columns["paper"]):
-        rows.setdefault(paper, []).append(i)
-    nth = columns["nth"]
-    for paper_rows in rows.values():
-        paper_rows.sort(key=nth.__getitem__)
-    return _EarlierEdges(edges, rows)
+                text = fh.read(at[-1] + columns["json_len"][-1] - at[0])
+            earlier = cls(text, at[0], columns, rows)
+            earlier.edge(0)
+            earlier.edge(len(at) - 1)
+        except (OSError, ValueError, TypeError, KeyError) as exc:
+            log.debug("%s: %s: every paper's edges assembled anew", index.old.json_path, exc)
+            return None
+        return earlier
 
+    def edge(self, i: int) -> dict:
+        """The attributes of row ``i`` as graph.json has them, in the graph's order (``edge_attrs``)."""
+        at = self.columns["json_at"][i] - self.start
+        e = json.loads(self.text[at:at + self.columns["json_len"][i]])
+        if (e["source"], e["target"], e["key"], e["paper"]) != tuple(self.columns[c][i] for c in _COLUMNS[:4]):
+            raise ValueError(f"edge {i} of graph.json is not the index's")
+        return edge_attrs(e["type"], e["paper"], e["evidence"], e["rule"], e["confidence"], e.get("rules"))
 
-def _add_earlier(G: nx.MultiDiGraph | PlainGraph, earlier: _EarlierEdges, pid: str) -> None:
-    """Add the edges of the unchanged paper ``pid`` as the earlier graph.json has them, in the order
-    ``add_paper_edges`` adds them (attributes in its order too): the graph a full build assembles."""
-    for i in earlier.rows.get(pid, ()):
-        e = earlier.edges[i]
-        G.add_edge(e["source"], e["target"], key=e["key"],
-                   **edge_attrs(e["type"], e["paper"], e["evidence"], e["rule"], e["confidence"], e.get("rules")))
+    def add(self, G: nx.MultiDiGraph | PlainGraph, pid: str) -> None:
+        """Add the edges of the unchanged paper ``pid`` in the order ``add_paper_edges`` adds them, with their type
+        and paper only: ``fill`` completes the attributes of those a view reads."""
+        source, target, key, paper = (self.columns[c] for c in _COLUMNS[:4])
+        for i in self.rows.get(pid, ()):
+            k = key[i]
+            G.add_edge(source[i], target[i], key=k, type=k[:k.index("|")], paper=paper[i])
+
+    def fill(self, rows: Iterable[tuple[str, str, dict]]) -> None:
+        """Complete, in place, the attributes of the copied edges among ``rows`` (``(source, target, attributes)``,
+        attributes as ``add`` left them: type and paper only); other edges are left as they are."""
+        for u, v, d in rows:
+            if "evidence" not in d:
+                attrs = self.edge(self.row(u, v, f"{d['type']}|{d['paper']}"))
+                d.clear()
+                d.update(attrs)
+
+    def row(self, u: str, v: str, k: str) -> int:
+        """The row of edge (``u``, ``v``, ``k``), by bisection of the file order (graph.json's edges are sorted)."""
+        if not self._keys:
+            self._keys = list(zip(self.columns["source"], self.columns["target"], self.columns["key"]))
+        i = bisect_left(self._keys, (u, v, k))
+        if i == len(self._keys) or self._keys[i] != (u, v, k):
+            raise ValueError(f"no edge {u} -> {v} ({k}) in the earlier graph.json")
+        return i
 
 
 def spliceable(asm: Assembly, index: GraphIndex) -> bool:
