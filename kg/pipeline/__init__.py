@@ -436,24 +436,24 @@ def _completing(writers: Mapping[str, GraphWriter], asm: Assembly) -> dict[str, 
 
     out: dict[str, GraphWriter] = {}
     for name, write in writers.items():
-        target = getattr(write, "func", write)
-        if getattr(target, "__module__", None) == "kg.viz" and getattr(target, "__qualname__", None) == \
-                "write_graph_html":
+        if _standard(getattr(write, "func", write), "kg.viz", "write_graph_html"):
             out[name] = functools.partial(write, fill=asm.earlier.fill)
         else:
             out[name] = complete_then(write)
     return out
 
 
+def _standard(writer: object, module: str, name: str) -> bool:
+    """Whether ``writer`` is kg's own function ``module.name`` (not a stand-in put in its place)."""
+    return getattr(writer, "__module__", None) == module and getattr(writer, "__qualname__", None) == name
+
+
 def _core_files(writers: Mapping[str, GraphWriter]) -> bool:
     """Whether graph.json and graph.graphml are written by the standard writers (then ``kg.io.graph_files``
     writes both at once and records where every node and edge is, for the next ``--update``). They are known by
     module and name, so a stand-in put in their place (a wrapper, a test's failing writer) is run as given."""
-    def standard(writer: object, module: str, name: str) -> bool:
-        return getattr(writer, "__module__", None) == module and getattr(writer, "__qualname__", None) == name
-
-    return (standard(writers.get("graph.json"), "kg.io.graph_json", "write_graph_json")
-            and standard(writers.get("graph.graphml"), "kg.io.graphml", "write_graphml"))
+    return (_standard(writers.get("graph.json"), "kg.io.graph_json", "write_graph_json")
+            and _standard(writers.get("graph.graphml"), "kg.io.graphml", "write_graphml"))
 
 
 def _report_duplicates(groups, reporter: Reporter, summary: BuildSummary) -> None:

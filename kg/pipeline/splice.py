@@ -205,7 +205,9 @@ def assemble(res: Resolution, store: Any, index: GraphIndex | None = None, plain
     papers: dict[str, list] = {}
     clean: set[str] = set()
     nth: dict[tuple[str, str, str], int] = {}       # a changed paper's edge -> its place among the paper's edges
-    earlier = EarlierEdges.read(index) if whole and index is not None else None
+    old = index.edges if index is not None else {c: [] for c in _COLUMNS}
+    old_keys = list(zip(old["source"], old["target"], old["key"]))     # sorted: the files' edge order
+    earlier = EarlierEdges.read(index, old_keys) if whole and index is not None else None
     for pid in sorted(res.extractions):
         digest = store.digest(pid)
         entry = _clean(res, pid, digest, index)
@@ -227,9 +229,7 @@ def assemble(res: Resolution, store: Any, index: GraphIndex | None = None, plain
                  if not clean or d["paper"] not in clean)
     columns: dict[str, list] = {c: [] for c in _COLUMNS}
     segments: list[Segment] = []
-    old = index.edges if index is not None else {c: [] for c in _COLUMNS}
     keep = [p in clean for p in old["paper"]]
-    old_keys = list(zip(old["source"], old["target"], old["key"]))
 
     def copy(start: int, stop: int) -> None:
         i = start
@@ -276,12 +276,13 @@ class EarlierEdges:
     start: int                             # the file offset of ``text``
     columns: dict[str, list]               # the index's edge columns and places, in file order
     rows: dict[str, list[int]]             # paper -> its rows, in the order ``add_paper_edges`` added them
-    _keys: list[tuple[str, str, str]] = field(default_factory=list, init=False, repr=False)   # for ``row``
+    keys: list[tuple[str, str, str]]       # (source, target, key) of each row: sorted, as the files are
 
     @classmethod
-    def read(cls, index: GraphIndex) -> EarlierEdges | None:
-        """The edges of the earlier graph.json, whose bytes the index checked when it was loaded; ``None`` when
-        its first or last edge is not the index's (then every paper's edges are assembled anew)."""
+    def read(cls, index: GraphIndex, keys: list[tuple[str, str, str]]) -> EarlierEdges | None:
+        """The edges of the earlier graph.json, whose bytes the index checked when it was loaded (``keys``: the
+        index's (source, target, key) columns, zipped); ``None`` when its first or last edge is not the index's
+        (then every paper's edges are assembled anew)."""
         columns, at = index.edges, index.old.places.json_at
         rows: dict[str, list[int]] = {}
         for i, paper in enumerate(columns["paper"]):
@@ -290,12 +291,12 @@ class EarlierEdges:
         for paper_rows in rows.values():
             paper_rows.sort(key=nth.__getitem__)
         if not at:
-            return cls(b"", 0, columns, rows)
+            return cls(b"", 0, columns, rows, keys)
         try:
             with open(index.old.json_path, "rb") as fh:
                 fh.seek(at[0])
                 text = fh.read(at[-1] + columns["json_len"][-1] - at[0])
-            earlier = cls(text, at[0], columns, rows)
+            earlier = cls(text, at[0], columns, rows, keys)
             earlier.edge(0)
             earlier.edge(len(at) - 1)
         except (OSError, ValueError, TypeError, KeyError) as exc:
@@ -330,10 +331,8 @@ class EarlierEdges:
 
     def row(self, u: str, v: str, k: str) -> int:
         """The row of edge (``u``, ``v``, ``k``), by bisection of the file order (graph.json's edges are sorted)."""
-        if not self._keys:
-            self._keys = list(zip(self.columns["source"], self.columns["target"], self.columns["key"]))
-        i = bisect_left(self._keys, (u, v, k))
-        if i == len(self._keys) or self._keys[i] != (u, v, k):
+        i = bisect_left(self.keys, (u, v, k))
+        if i == len(self.keys) or self.keys[i] != (u, v, k):
             raise ValueError(f"no edge {u} -> {v} ({k}) in the earlier graph.json")
         return i
 
