@@ -121,7 +121,7 @@ def time_steps(corpus: Path) -> dict[str, float]:
     """CPU seconds of each step of the default (learned) extraction over ``corpus``, in this process.
 
     Steps: ``load`` (pipeline, gazetteer, models and lexicon matchers), ``spacy`` (``nlp.pipe``: tokenizer,
-    sentencizer and kg's components), ``lexicon`` (lexicon and learned-phrase spans), ``rules`` (mention
+    sentencizer and kg's components), ``learned`` (lexicon, learned-phrase and name-tagger spans), ``rules`` (mention
     choice, introductions and links: ``propose``), ``features`` (the candidates' feature dicts) and ``models``
     (the six linear models' decisions, timed as ``decide`` minus the features it recomputes).
     """
@@ -135,11 +135,11 @@ def time_steps(corpus: Path) -> dict[str, float]:
     from kg.text_clean import clean_text
 
     clock = time.process_time
-    steps = dict.fromkeys(("load", "spacy", "lexicon", "rules", "features", "models"), 0.0)
+    steps = dict.fromkeys(("load", "spacy", "learned", "rules", "features", "models"), 0.0)
     t0 = clock()
     nlp = LazyPipeline().get()
     decider = default_decider(nlp)
-    decider.add_lexicon(nlp("warm up"), {"title": ""})       # builds the lexicon matchers
+    decider.add_learned_spans(nlp("warm up"), {"title": ""})   # builds the lexicon matchers, opens the tagger
     typing, cues = load_typing(), load_cues()
     steps["load"] = clock() - t0
     records = list(read_records(str(corpus)))
@@ -149,7 +149,7 @@ def time_steps(corpus: Path) -> dict[str, float]:
     for doc, record in docs:
         paper = paper_metadata(record)
         t0 = clock()
-        decider.add_lexicon(doc, paper)
+        decider.add_learned_spans(doc, paper)
         t1 = clock()
         proposals = propose(doc, paper, typing, cues)
         t2 = clock()
@@ -157,7 +157,7 @@ def time_steps(corpus: Path) -> dict[str, float]:
         t3 = clock()
         decider.decide(proposals)
         t4 = clock()
-        steps["lexicon"] += t1 - t0
+        steps["learned"] += t1 - t0
         steps["rules"] += t2 - t1
         steps["features"] += t3 - t2
         steps["models"] += max(0.0, (t4 - t3) - (t3 - t2))

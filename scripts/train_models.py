@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Rebuild the shipped extraction models (``kg/models/*.json``) from the annotated gold papers.
+"""Rebuild the shipped extraction models (``kg/models/*.json`` and the name tagger ``names.crfsuite``) from the
+annotated gold papers.
 
 Deterministic: the same gold file and ontology give byte-identical files (lbfgs logistic regression, sorted
-features, rounded weights). Takes well under a minute on 2 cores.
+features, rounded weights; CRFsuite's L-BFGS over the papers in file order). Takes about a minute on 2 cores.
 
     python scripts/train_models.py                       # ../shared/gold/train.jsonl -> kg/models/
     python scripts/train_models.py --gold FILE --out DIR

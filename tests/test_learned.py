@@ -248,8 +248,9 @@ def test_a_rarely_right_model_gets_a_stricter_threshold_next_to_an_accurate_one(
 def test_shipped_models_load_from_package_data() -> None:
     bundle = ModelBundle.load()
     assert set(bundle.models) == {"entity", "type", "USES", "OUTPERFORMS", "EXTENDS", "introduces"}
-    assert len(bundle.version) == 12 and bundle.lexicon.entries
-    assert sum(len(f) for f in bundle.to_files().values()) < 3_000_000          # a few MB at most
+    assert len(bundle.version) == 12 and bundle.lexicon.entries and bundle.name_tagger is not None
+    assert "names.crfsuite" in bundle.to_files()
+    assert sum(len(f) for f in bundle.to_files().values()) < 4_000_000          # a few MB at most
 
 
 def test_a_dataset_is_never_beaten() -> None:
@@ -318,6 +319,14 @@ def test_shipped_models_are_what_training_gives_today(tmp_path: Path) -> None:
                    check=True, capture_output=True, cwd=REPO)
     fresh, shipped = ModelBundle.load(tmp_path), ModelBundle.load()
     assert fresh.lexicon.to_json() == shipped.lexicon.to_json()
+    # the name tagger: the same names on training abstracts (the file itself is the same bytes with the same library)
+    from kg.evaluation.gold import load_gold
+    from kg.learn.cv import GoldCorpus
+
+    corpus = GoldCorpus.parse(load_gold(TRAIN)[:40], default_nlp())
+    for i in range(40):
+        feats = corpus.name_features(i, shipped.lexicon)
+        assert [fresh.name_tagger.tag(f) for _, f in feats] == [shipped.name_tagger.tag(f) for _, f in feats], i
     for name, model in shipped.models.items():
         other = fresh.models[name]
         assert model.classes == other.classes, name
@@ -325,3 +334,14 @@ def test_shipped_models_are_what_training_gives_today(tmp_path: Path) -> None:
         for cls in model.classes:
             a, b = model.weights[cls], other.weights[cls]
             assert all(abs(a.get(k, 0.0) - b.get(k, 0.0)) < 1e-3 for k in set(a) | set(b)), name
+
+
+def test_without_names_leaves_out_every_form_of_the_given_papers_names_only() -> None:
+    from kg.learn.cv import without_names
+
+    lexicon = Lexicon.from_gold(GOLD)
+    pruned = without_names(lexicon, [GOLD[0]])
+    assert pruned.lookup("batch contrastive learning") is None and pruned.lookup("CoT") is None
+    assert pruned.lookup("Chain-of-Thought") is None
+    assert pruned.lookup("contrastive learning") is not None and pruned.lookup("distillation") is not None
+    assert lexicon.lookup("CoT") is not None                        # the lexicon itself is unchanged

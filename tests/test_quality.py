@@ -127,6 +127,8 @@ def test_train_fraction_and_oracle_candidates_score_the_same_held_out_folds(tmp_
     assert part["train_fraction"] == 0.5 and full["train_fraction"] == 1.0
     for key in ("entities", "relations"):          # the same held-out papers are scored
         assert part["pooled"][key]["gold"] == full["pooled"][key]["gold"]
+    unseen = cv("--unseen-names")                 # the held-out names left out of the lexicon: same papers scored
+    assert unseen["unseen_names"] and unseen["pooled"]["entities"]["gold"] == full["pooled"]["entities"]["gold"]
     oracle = cv("--oracle-candidates")            # gold names as candidates: recall can only grow
     assert oracle["oracle_candidates"] and not full["oracle_candidates"]
     assert oracle["pooled"]["entities"]["tp"] > full["pooled"]["entities"]["tp"]

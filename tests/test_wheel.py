@@ -75,7 +75,7 @@ def test_wheel_installs_only_kg_with_its_data(wheel: Path) -> None:
                 if p.is_file() and "__pycache__" not in p.parts}
     expected |= {f"kg/ontology/{p.relative_to(REPO / 'ontology').as_posix()}" for p in (REPO / "ontology").rglob("*")
                  if p.is_file() and "__pycache__" not in p.parts}
-    expected |= {f"kg/models/{p.name}" for p in (REPO / "kg" / "models").glob("*.json")}
+    expected |= {f"kg/models/{p.name}" for p in (REPO / "kg" / "models").iterdir() if p.suffix in (".json", ".crfsuite")}
     assert expected <= set(names), sorted(expected - set(names))
     with zipfile.ZipFile(wheel) as zf:
         meta = zf.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()

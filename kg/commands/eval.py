@@ -37,6 +37,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--oracle-candidates", action="store_true",
                    help="with --cv: add each held-out paper's gold names to its candidates (strong, gold type; "
                    "training unchanged): what perfect candidate generation would be worth, a diagnostic")
+    p.add_argument("--unseen-names", action="store_true",
+                   help="with --cv: extract each held-out fold with its gold names left out of the lexicon, as if no "
+                   "training paper had annotated them (abstracts of another field or era): how much rests on the lexicon")
     p.add_argument("--rules-only", action="store_true", help="with --cv or --corpus: score the rules alone (without the trained models)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--errors", type=Path, metavar="FILE", help="write missed/spurious items per paper (JSON Lines)")
@@ -137,7 +140,8 @@ def _cross_validate(args: argparse.Namespace) -> int:
             print(f"fold {fold}: " + "  ".join(f"{k} {scores[k]['f1']:.3f}" for k in REPORT_KEYS), flush=True)
 
     results = cross_validate(corpus, args.cv, rules_only=args.rules_only, progress=report, repeats=args.repeats,
-                             train_fraction=args.train_fraction, oracle=args.oracle_candidates)
+                             train_fraction=args.train_fraction, oracle=args.oracle_candidates,
+                             unseen=args.unseen_names)
     if args.errors:
         with open(args.errors, "w", encoding="utf-8") as fh:
             for r in results:
@@ -146,6 +150,7 @@ def _cross_validate(args: argparse.Namespace) -> int:
     summary = {"mean": mean_of_folds(results), "pooled": pooled(results), "reliability": reliability(results),
                "folds": [{k: r[k] for k in REPORT_KEYS} for r in results], "k": args.cv, "repeats": args.repeats,
                "train_fraction": args.train_fraction, "oracle_candidates": args.oracle_candidates,
+               "unseen_names": args.unseen_names,
                "extractor": "rules" if args.rules_only else "learned"}
     if args.json:
         print(json.dumps(summary, indent=1, sort_keys=True))
@@ -153,6 +158,8 @@ def _cross_validate(args: argparse.Namespace) -> int:
     times = f" x {args.repeats} splits" if args.repeats > 1 else ""
     if args.train_fraction < 1.0:
         times += f", each fold trained on {args.train_fraction:.0%} of its training papers"
+    if args.unseen_names:
+        times += ", held-out names left out of the lexicon"
     if args.oracle_candidates:
         times += ", gold names added to the held-out candidates"
     print(f"\n{args.cv}-fold cross-validation{times} ({summary['extractor']}), mean of folds (F1 sd) and pooled P/R/F1:")

@@ -219,7 +219,7 @@ def extract_doc(doc: Doc, paper: dict, typing: Typing, cues: Cues, decider=None)
     models; without one the rules decide alone (``kg build --rules-only``).
     """
     if decider is not None:
-        decider.add_lexicon(doc, paper)
+        decider.add_learned_spans(doc, paper)
     proposals = propose(doc, paper, typing, cues)
     if decider is None:
         return rules_extraction(proposals)

@@ -9,7 +9,7 @@ exactly like ``shared/gold/score.py``.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -21,10 +21,13 @@ from kg.learn.decide import Decider, ModelBundle
 from kg.learn.features import paper_candidates
 from kg.learn.labels import project
 from kg.learn.lexicon import Lexicon, paper_key
+from kg.learn.name_tagger import (INNER_FOLDS, NameSpan, NameTagger, Sentence, add_name_spans, bio_tags, decode,
+                                  sentence_features, train_tagger)
 from kg.learn.phrases import add_phrase_spans
 from kg.learn.train import TrainingPaper, fit_models
 from kg.nlp.provenance import Provenance, provenance_span
 from kg.nlp.rules import Cues, Typing, load_cues, load_typing
+from kg.normalize import fold
 from kg.records import Extraction, PaperRecord
 from kg.schema import CLAIM_TYPES
 from kg.text_clean import clean_text
@@ -58,16 +61,30 @@ class GoldCorpus:
     def pid(self, i: int) -> str:
         return paper_key(self.gold[i]["title"])
 
-    def proposals(self, i: int, lexicon: Lexicon | None, exclude: str | None = None,
-                  oracle: bool = False) -> Proposals:
-        """Proposals of paper ``i`` with the lexicon's spans (leaving out paper ``exclude``'s own names);
-        ``oracle``: with its gold names as strong candidates too (``gold_name_spans``)."""
+    def learned_spans(self, i: int, lexicon: Lexicon | None, exclude: str | None = None) -> Doc:
+        """Paper ``i``'s Doc with the rules' spans and the lexicon's (leaving out paper ``exclude``'s own names)."""
         doc = self.docs[i]
         doc.spans["kg_gazetteer"] = list(doc.user_data["kg_base_gazetteer"])
         doc.spans["kg_candidates"] = list(doc.user_data["kg_base_candidates"])
         if lexicon is not None:
             lexicon.add_spans(doc, self.nlp, exclude=exclude)
             add_phrase_spans(doc, lexicon.phrase_vocabulary())
+        return doc
+
+    def name_features(self, i: int, lexicon: Lexicon, exclude: str | None = None) -> list[Sentence]:
+        """The name tagger's input for paper ``i`` (``kg.learn.name_tagger.sentence_features``)."""
+        return sentence_features(self.learned_spans(i, lexicon, exclude), len(self.papers[i]["title"]))
+
+    def proposals(self, i: int, lexicon: Lexicon | None, exclude: str | None = None,
+                  oracle: bool = False, tagger: NameTagger | None = None,
+                  names: list[NameSpan] | None = None) -> Proposals:
+        """Proposals of paper ``i`` with the lexicon's spans (leaving out paper ``exclude``'s own names) and the
+        names ``tagger`` marks (or the names given: a training paper's, tagged by a tagger that never saw it);
+        ``oracle``: with its gold names as strong candidates too (``gold_name_spans``)."""
+        doc = self.learned_spans(i, lexicon, exclude)
+        if tagger is not None:
+            names = tagger.names(doc, len(self.papers[i]["title"]))
+        add_name_spans(doc, names or ())
         if oracle:
             doc.spans["kg_candidates"] = [*doc.spans["kg_candidates"], *gold_name_spans(doc, self.gold[i])]
         return propose(doc, self.papers[i], self.typing, self.cues)
@@ -86,6 +103,14 @@ def gold_name_spans(doc: Doc, gold: dict) -> list[Span]:
             for span in whole_word_spans(doc, surface, ignore_case=True, expand=True)]
 
 
+def without_names(lexicon: Lexicon, gold: list[dict]) -> Lexicon:
+    """``lexicon`` without the entries of the gold papers' names and aliases: those names become as new to the
+    lexicon (its spans, annotation rates and learned phrases) as in abstracts of another field or era."""
+    drop = {lexicon.by_form.get(fold(s)) for g in gold for ent in g["entities"]
+            for s in (ent["name"], *ent.get("aliases", []))}
+    return Lexicon({key: entry for key, entry in lexicon.entries.items() if key not in drop})
+
+
 def gold_counts(gold: dict) -> dict[str, int]:
     """Number of gold items of each kind in one paper."""
     rels = [r["relation"] for r in gold["relations"]]
@@ -101,15 +126,52 @@ def build_lexicon(corpus: GoldCorpus, train_idx: list[int]) -> Lexicon:
     return lexicon
 
 
+def gold_name_tags(corpus: GoldCorpus, i: int) -> list[NameSpan]:
+    """The names the tagger learns in paper ``i``: the longest whole-word occurrences (any case) of its gold names
+    and aliases that overlap no longer one, with the gold type."""
+    found = sorted(((span.start, span.end, ent["type"]) for ent in corpus.gold[i]["entities"]
+                    for surface in dict.fromkeys((ent["name"], *ent.get("aliases", [])))
+                    for span in whole_word_spans(corpus.docs[i], surface, ignore_case=True, expand=True)),
+                   key=lambda s: (s[0] - s[1], s[0], s[2]))
+    taken: set[int] = set()
+    names = []
+    for start, end, label in found:
+        if not taken.intersection(range(start, end)):
+            taken.update(range(start, end))
+            names.append((start, end, label))
+    return sorted(names)
+
+
+def crossfit_names(features: dict[int, list[Sentence]], tags: dict[int, list[NameSpan]], train_idx: list[int]
+                   ) -> tuple[bytes, dict[int, list[NameSpan]]]:
+    """The name tagger trained on the papers ``train_idx``, and each of those papers' names as marked by a tagger
+    trained on the other papers (``INNER_FOLDS`` folds), so the decision models learn from names as good as an
+    unseen paper's."""
+    def sequences(papers: list[int]):
+        return ((feats, bio_tags(idx, tags[i])) for i in papers for idx, feats in features[i])
+
+    names: dict[int, list[NameSpan]] = {}
+    for f in range(INNER_FOLDS):
+        held = train_idx[f::INNER_FOLDS]
+        skip = set(held)
+        inner = NameTagger(train_tagger(sequences([i for i in train_idx if i not in skip])))
+        for i in held:
+            names[i] = [span for idx, feats in features[i] for span in decode(idx, inner.tag(feats))]
+    return train_tagger(sequences(train_idx)), names
+
+
 def train_bundle(corpus: GoldCorpus, train_idx: list[int]) -> ModelBundle:
-    """Train every model on the papers ``train_idx`` of ``corpus``."""
+    """Train every model on the papers ``train_idx`` of ``corpus``: the lexicon, the name tagger, then the
+    decision models on the candidates of the rules, the lexicon and the (cross-fitted) tagger."""
     lexicon = build_lexicon(corpus, train_idx)
+    features = {i: corpus.name_features(i, lexicon, exclude=corpus.pid(i)) for i in train_idx}
+    tagger, names = crossfit_names(features, {i: gold_name_tags(corpus, i) for i in train_idx}, train_idx)
     papers = []
     for i in train_idx:
         pid = corpus.pid(i)
-        cands = paper_candidates(corpus.proposals(i, lexicon, exclude=pid), lexicon, pid)
+        cands = paper_candidates(corpus.proposals(i, lexicon, exclude=pid, names=names[i]), lexicon, pid)
         papers.append(TrainingPaper(cands, project(corpus.gold[i], cands), gold_counts(corpus.gold[i])))
-    return ModelBundle(fit_models(papers), lexicon)
+    return ModelBundle(fit_models(papers), lexicon, tagger)
 
 
 def extract_fold(corpus: GoldCorpus, test_idx: list[int], bundle: ModelBundle | None,
@@ -119,7 +181,8 @@ def extract_fold(corpus: GoldCorpus, test_idx: list[int], bundle: ModelBundle | 
     out = []
     decider = Decider(bundle) if bundle is not None else None
     for i in test_idx:
-        p = corpus.proposals(i, bundle.lexicon if bundle else None, oracle=oracle)
+        p = corpus.proposals(i, bundle.lexicon if bundle else None, oracle=oracle,
+                             tagger=bundle.name_tagger if bundle else None)
         out.append(decider.decide(p) if decider else rules_extraction(p))
     return out
 
@@ -170,12 +233,14 @@ def training_subset(train_idx: list[int], fraction: float) -> list[int]:
 
 
 def cross_validate(corpus: GoldCorpus, k: int, *, rules_only: bool = False, progress=None,
-                   repeats: int = 1, train_fraction: float = 1.0, oracle: bool = False) -> list[dict]:
+                   repeats: int = 1, train_fraction: float = 1.0, oracle: bool = False,
+                   unseen: bool = False) -> list[dict]:
     """Per-fold scores (``score_graph`` figures plus ``errors``) of K-fold cross-validation, ``repeats`` times
     over different splits (``folds``); fold numbers run on across repeats. ``train_fraction`` < 1 trains each
     fold on that share of its training papers (``training_subset``; the held-out fold is unchanged): the
     points of a learning curve. ``oracle``: the held-out papers' gold names are added to their candidates
-    (``gold_name_spans``; training unchanged), which measures what perfect candidates would be worth."""
+    (``gold_name_spans``; training unchanged), which measures what perfect candidates would be worth;
+    ``unseen``: they are extracted with their gold names left out of the lexicon (``without_names``)."""
     results = []
     n = len(corpus.gold)
     splits = [test_idx for r in range(repeats) for test_idx in folds(n, k, repeat=r)]
@@ -183,6 +248,8 @@ def cross_validate(corpus: GoldCorpus, k: int, *, rules_only: bool = False, prog
         held = set(test_idx)
         train_idx = training_subset([i for i in range(n) if i not in held], train_fraction)
         bundle = None if rules_only else train_bundle(corpus, train_idx)
+        if unseen and bundle is not None:
+            bundle = replace(bundle, lexicon=without_names(bundle.lexicon, [corpus.gold[i] for i in test_idx]))
         extractions = extract_fold(corpus, test_idx, bundle, oracle)
         held_gold = [corpus.gold[i] for i in test_idx]
         scores, errors = score_extractions(extractions, held_gold)

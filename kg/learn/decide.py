@@ -27,6 +27,7 @@ from kg.learn.features import EntityCandidate, PaperCandidates, RelationCandidat
 from kg.learn.lexicon import Lexicon, paper_key
 from kg.learn.phrases import add_phrase_spans
 from kg.learn.linear import LinearModel
+from kg.learn.name_tagger import TAGGER_FILE, NameTagger, add_name_spans
 from kg.nlp.candidates import ends_in_billions
 from kg.records import Extraction, Relation
 from kg.schema import CLAIM_TARGET_LABELS, CLAIM_TYPES
@@ -47,11 +48,18 @@ class ModelBundle:
 
     models: dict[str, LinearModel]
     lexicon: Lexicon
+    tagger: bytes | None = None          # the name tagger's CRFsuite model file (``kg.learn.name_tagger``)
+
+    @cached_property
+    def name_tagger(self) -> NameTagger | None:
+        return NameTagger(self.tagger) if self.tagger is not None else None
 
     def to_files(self) -> dict[str, bytes]:
         """File name -> bytes of the package data (deterministic)."""
         files = {f"{name}.json": _dump(self.models[name].to_json()) for name in MODEL_NAMES}
         files["lexicon.json"] = _dump(self.lexicon.to_json())
+        if self.tagger is not None:
+            files[TAGGER_FILE] = self.tagger
         return files
 
     @cached_property
@@ -65,13 +73,16 @@ class ModelBundle:
     @classmethod
     def load(cls, folder: Path | None = None) -> "ModelBundle":
         """Read the bundle from ``folder``, or from the package data ``kg/models`` when ``folder`` is None."""
-        def read(name: str) -> dict:
+        def read_bytes(name: str) -> bytes:
             if folder is not None:
-                return json.loads((Path(folder) / name).read_text(encoding="utf-8"))
-            return json.loads(resources.files(MODELS_PACKAGE).joinpath(name).read_text(encoding="utf-8"))
+                return (Path(folder) / name).read_bytes()
+            return resources.files(MODELS_PACKAGE).joinpath(name).read_bytes()
+
+        def read(name: str) -> dict:
+            return json.loads(read_bytes(name).decode("utf-8"))
 
         models = {name: LinearModel.from_json(read(f"{name}.json")) for name in MODEL_NAMES}
-        return cls(models, Lexicon.from_json(read("lexicon.json")))
+        return cls(models, Lexicon.from_json(read("lexicon.json")), read_bytes(TAGGER_FILE))
 
 
 def _dump(data: dict) -> bytes:
@@ -90,12 +101,15 @@ class Decider:
         self.models = bundle.models
         self.nlp = nlp
 
-    def add_lexicon(self, doc: Doc, paper: dict) -> None:
-        """Add the lexicon's names to the Doc's gazetteer spans (needs the ``nlp`` the Decider was made with);
-        names annotated only in this very paper (a training paper met again) are left out, as in training."""
+    def add_learned_spans(self, doc: Doc, paper: dict) -> None:
+        """Add the lexicon's names to the Doc's gazetteer spans (needs the ``nlp`` the Decider was made with;
+        names annotated only in this very paper, a training paper met again, are left out, as in training), then
+        the learned phrases and the name tagger's names to its candidates."""
         if self.nlp is not None:
             self.bundle.lexicon.add_spans(doc, self.nlp, exclude=paper_key(paper["title"]))
         add_phrase_spans(doc, self.bundle.lexicon.phrase_vocabulary())
+        if self.bundle.name_tagger is not None:
+            add_name_spans(doc, self.bundle.name_tagger.names(doc, len(paper["title"])))
 
     def candidates(self, p: Proposals, pid: str | None = None) -> PaperCandidates:
         return paper_candidates(p, self.bundle.lexicon, pid)

@@ -20,6 +20,7 @@ from kg.extraction.linking import Link
 from kg.extraction.mentions import DocMention
 from kg.normalize import fold
 from kg.learn.lexicon import Lexicon
+from kg.learn.name_tagger import TAGGER_RULE
 from kg.nlp.rules import load_cues, load_typing
 from kg.schema import CLAIM_TYPES
 
@@ -202,6 +203,24 @@ def entity_features(p: Proposals, cand: EntityCandidate, lexicon: Lexicon | None
     return f
 
 
+def tagged_names(doc: Doc) -> dict[tuple[int, int], str]:
+    """(start, end) -> label of the names the name tagger marked in ``doc`` (``kg.learn.name_tagger``)."""
+    return {(s.start, s.end): s.label_ for s in doc.spans.get("kg_candidates", []) if s._.kg_rule == TAGGER_RULE}
+
+
+def tagger_features(cand: EntityCandidate, tagged: dict[tuple[int, int], str]) -> Features:
+    """How the name tagger read the candidate's mentions, a second opinion on names any rule proposed: the share
+    of its mentions it marked with the same boundaries and the label it gave them, else whether it marked
+    other boundaries over one of them ("Asymmetric VAE" around "VAE") or nothing."""
+    same = [tagged[m.start, m.end] for m in cand.mentions if (m.start, m.end) in tagged]
+    if same:
+        label = max(sorted(set(same)), key=same.count)
+        return {"tagger_same": len(same) / len(cand.mentions), f"tagger_label={label}": 1.0}
+    if any(s < m.end and m.start < e for m in cand.mentions for s, e in tagged):
+        return {"tagger_other": 1.0}
+    return {"tagger_none": 1.0}
+
+
 TYPE_CONTEXT_WINDOW = 12
 TYPE_CONTEXT_MENTIONS = 3
 
@@ -371,8 +390,10 @@ def paper_candidates(p: Proposals, lexicon: Lexicon | None = None, pid: str | No
         if cand is not None:
             cand.links.append(link)
     entities = [groups[k] for k in groups]
+    tagged = tagged_names(p.doc)
     for cand in entities:
         cand.features = entity_features(p, cand, lexicon, pid)
+        cand.features.update(tagger_features(cand, tagged))
         cand.context = type_context_features(p, cand)
     relations: list[RelationCandidate] = []
     for cand in entities:

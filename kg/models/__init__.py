@@ -1,1 +1,1 @@
-"""Package data: the trained extraction models (JSON), rebuilt by ``scripts/train_models.py``."""
+"""Package data: the trained extraction models (JSON) and the name tagger (``names.crfsuite``), rebuilt by ``scripts/train_models.py``."""
