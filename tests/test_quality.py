@@ -26,12 +26,12 @@ SCORER = SHARED / "gold" / "score.py"
 
 # Pooled 5-fold CV F1 on train.jsonl, a little under the measured figures (README "Scores").
 CV_FLOORS = {
-    "entities": 0.74,
-    "entities_typed": 0.68,
-    "introduces": 0.67,
-    "USES": 0.63,
+    "entities": 0.755,
+    "entities_typed": 0.70,
+    "introduces": 0.69,
+    "USES": 0.64,
     "OUTPERFORMS": 0.45,
-    "EXTENDS": 0.18,
+    "EXTENDS": 0.20,
     "relations": 0.58,
 }
 # Rules alone, same protocol: the learned extractor must beat them.

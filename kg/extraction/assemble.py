@@ -81,8 +81,11 @@ def _attach_introduced(doc: Doc, mentions: list[DocMention], intros: list[Introd
     for intro in intros:
         for surface in (intro.canonical, *intro.aliases):
             by_key.setdefault(fold(surface), intro)
+    macros = set(macro_tokens(doc)) if intros else set()
     for m in mentions:
         intro = by_key.get(m.key) or by_key.get(fold(m.text))
+        if intro is None and m.end - m.start == 1 and m.start in macros:
+            intro, m.rule = intros[0], "introduce.latex-macro"     # a candidate over "\sysname" (the name tagger's)
         if intro is not None:
             m.canonical, m.label, m.weak = intro.canonical, intro.label, False
     taken = {i for m in mentions for i in range(m.start, m.end)}
@@ -95,7 +98,7 @@ def _attach_introduced(doc: Doc, mentions: list[DocMention], intros: list[Introd
                 taken.update(range(span.start, span.end))
     if intros:
         primary = intros[0]
-        for i in macro_tokens(doc):
+        for i in sorted(macros):
             if i not in taken:
                 mentions.append(DocMention(i, i + 1, doc[i].text, primary.label, primary.canonical, "introduce.latex-macro"))
     return sorted(mentions, key=lambda m: m.start)
