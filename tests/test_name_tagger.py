@@ -97,3 +97,19 @@ def test_a_build_proposes_the_shipped_taggers_names() -> None:
     default_decider(nlp).add_learned_spans(doc, {"title": title})
     tagged = [s for s in doc.spans["kg_candidates"] if s._.kg_rule == TAGGER_RULE]
     assert {s.text for s in tagged} == texts | {"majority voting"} and all(s._.kg_strong for s in tagged)
+
+
+def test_tagger_features_say_how_the_tagger_read_the_mentions() -> None:
+    """Same boundaries (share of mentions, with the tagger's label), other boundaries over a mention, or nothing."""
+    from types import SimpleNamespace
+
+    from kg.learn.features import EntityCandidate, tagger_features
+
+    def cand(*spans: tuple[int, int]) -> EntityCandidate:
+        return EntityCandidate("x", [SimpleNamespace(start=s, end=e) for s, e in spans])
+
+    tagged = {(3, 4): "Model", (10, 12): "Technique"}
+    assert tagger_features(cand((3, 4), (20, 21)), tagged) == {"tagger_same": 0.5, "tagger_label=Model": 1.0}
+    assert tagger_features(cand((11, 12)), tagged) == {"tagger_other": 1.0}      # "VAE" inside "Asymmetric VAE"
+    assert tagger_features(cand((5, 6)), tagged) == {"tagger_none": 1.0}
+    assert tagger_features(cand((5, 6)), {}) == {"tagger_none": 1.0}

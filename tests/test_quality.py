@@ -43,7 +43,7 @@ DEV_FLOORS = {"entities": 0.72, "entities_typed": 0.68, "introduces": 0.80, "rel
 def cv_scores() -> dict:
     if not TRAIN.is_file():
         pytest.skip("train gold set not found")
-    out = subprocess.run([sys.executable, "-m", "kg", "eval", "--cv", "5", str(TRAIN), "--json"],
+    out = subprocess.run([sys.executable, "-m", "kg", "eval", "--cv", "5", "--jobs", "2", str(TRAIN), "--json"],
                          capture_output=True, text=True, check=True, cwd=REPO)
     return json.loads(out.stdout)
 
@@ -101,11 +101,17 @@ def test_repeated_cv_pools_the_folds_of_every_split(tmp_path: Path) -> None:
                          capture_output=True, text=True, check=True, cwd=REPO)
     scores = json.loads(out.stdout)
     assert scores["repeats"] == 2 and len(scores["folds"]) == 6
+    forked = subprocess.run([sys.executable, "-m", "kg", "eval", "--cv", "3", "--repeats", "2", "--jobs", "2",
+                             str(small), "--json"], capture_output=True, text=True, check=True, cwd=REPO)
+    assert json.loads(forked.stdout) == scores                  # folds scored two at a time: the same figures
     assert scores["pooled"]["entities"]["gold"] == 2 * sum(
         len(json.loads(line)["entities"]) for line in small.read_text(encoding="utf-8").splitlines())
     bad = subprocess.run([sys.executable, "-m", "kg", "eval", "--cv", "3", "--repeats", "0", str(small)],
                          capture_output=True, text=True, cwd=REPO)
     assert bad.returncode != 0 and "--repeats" in bad.stderr and "Traceback" not in bad.stderr
+    bad = subprocess.run([sys.executable, "-m", "kg", "eval", "--cv", "3", "--jobs", "0", str(small)],
+                         capture_output=True, text=True, cwd=REPO)
+    assert bad.returncode != 0 and "--jobs" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_train_fraction_and_oracle_candidates_score_the_same_held_out_folds(tmp_path: Path) -> None:

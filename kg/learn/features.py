@@ -1,7 +1,8 @@
 """Feature dicts for the candidates of one paper: entities (per name), relations (per type and name) and
 introduced names. Features come from the rules (which rule proposed or linked the name, its gazetteer
 source, label, shape, head word), from the text (count, title, first sentence, neighbouring words) and from
-the gold-name lexicon (annotation rate elsewhere). All are strings mapped to numbers, ready for a linear model.
+the gold-name lexicon (annotation rate elsewhere) and the name tagger (whether it read the name with the same
+boundaries, ``tagger_features``). All are strings mapped to numbers, ready for a linear model.
 """
 
 from __future__ import annotations
