@@ -9,6 +9,7 @@ exactly like ``shared/gold/score.py``.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from spacy.language import Language
@@ -93,14 +94,22 @@ class GoldCorpus:
 ORACLE_PROVENANCE = Provenance("oracle:gold-name", strong=True)
 
 
+def gold_occurrences(doc: Doc, gold: dict) -> Iterator[NameSpan]:
+    """(start, end, gold type) of every occurrence of a gold name or alias of the paper in ``doc`` (whole words,
+    any case)."""
+    for ent in gold["entities"]:
+        for surface in (ent["name"], *ent.get("aliases", [])):
+            for span in whole_word_spans(doc, surface, ignore_case=True, expand=True):
+                yield span.start, span.end, ent["type"]
+
+
 def gold_name_spans(doc: Doc, gold: dict) -> list[Span]:
-    """Every occurrence of a gold name or alias of the paper (whole words, any case) as a strong candidate with
+    """Every occurrence of a gold name or alias of the paper (``gold_occurrences``) as a strong candidate with
     the gold type: the candidates a perfect candidate generator would add. Its rule is unknown to the models
     (no weight), so they judge these names by everything else they know; a diagnostic, never used by a build.
     """
-    return [provenance_span(doc, span.start, span.end, ORACLE_PROVENANCE, label=ent["type"])
-            for ent in gold["entities"] for surface in (ent["name"], *ent.get("aliases", []))
-            for span in whole_word_spans(doc, surface, ignore_case=True, expand=True)]
+    return [provenance_span(doc, start, end, ORACLE_PROVENANCE, label=label)
+            for start, end, label in gold_occurrences(doc, gold)]
 
 
 def without_names(lexicon: Lexicon, gold: list[dict]) -> Lexicon:
@@ -127,12 +136,9 @@ def build_lexicon(corpus: GoldCorpus, train_idx: list[int]) -> Lexicon:
 
 
 def gold_name_tags(corpus: GoldCorpus, i: int) -> list[NameSpan]:
-    """The names the tagger learns in paper ``i``: the longest whole-word occurrences (any case) of its gold names
-    and aliases that overlap no longer one, with the gold type."""
-    found = sorted(((span.start, span.end, ent["type"]) for ent in corpus.gold[i]["entities"]
-                    for surface in dict.fromkeys((ent["name"], *ent.get("aliases", [])))
-                    for span in whole_word_spans(corpus.docs[i], surface, ignore_case=True, expand=True)),
-                   key=lambda s: (s[0] - s[1], s[0], s[2]))
+    """The names the tagger learns in paper ``i``: the longest occurrences of its gold names and aliases
+    (``gold_occurrences``) that overlap no longer one, with the gold type."""
+    found = sorted(gold_occurrences(corpus.docs[i], corpus.gold[i]), key=lambda s: (s[0] - s[1], s[0], s[2]))
     taken: set[int] = set()
     names = []
     for start, end, label in found:
