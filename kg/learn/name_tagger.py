@@ -35,7 +35,7 @@ from itertools import chain
 from spacy.tokens import Doc
 
 from kg.extraction.doccache import sentence_spans, token_bounds, token_texts
-from kg.nlp.provenance import Provenance, provenance_span
+from kg.nlp.provenance import Provenance, provenance_span, rule_reader
 
 TAGGER_FILE = "names.crfsuite"
 TAGGER_RULE = "learned:name-tagger"
@@ -61,25 +61,51 @@ def word_shape(word: str) -> str:
     return _RUN.sub(r"\1\1", shape)
 
 
-def span_marks(doc: Doc) -> list[list[str]]:
+def span_marks(doc: Doc) -> list[tuple[str, ...]]:
     """Per token, the features of the candidate, gazetteer, compound and cue spans over it: the group, the
-    token's place in the span (B, I, E: last), the span's label and (for candidates) its rule."""
-    marks: list[set[str]] = [set() for _ in range(len(doc))]
+    token's place in the span (B, I, E: last), the span's label and (for candidates) its rule; sorted."""
+    marks: dict[int, set[str]] = {}                  # only the tokens some span covers
     for short, group in SPAN_GROUPS:
-        for span in doc.spans.get(group, []):
-            label = span.label_.split(".", 1)[0] if short == "cue" else span.label_
-            rule = span._.kg_rule if short != "cue" else None
-            for t in range(span.start, span.end):
-                place = "B" if t == span.start else "I"
-                found = marks[t]
-                found.update((short, f"{short}:{place}"))
-                if label:
-                    found.add(f"{short}:{place}:lab={label}")
-                if rule:
-                    found.add(f"{short}:{place}:rule={rule}")
-                if t == span.end - 1:
-                    found.add(f"{short}:E")
-    return [sorted(found) for found in marks]
+        if group not in doc.spans:
+            continue
+        rule_of = rule_reader(doc) if short != "cue" else None
+        last = _last_mark(short)
+        for span in doc.spans[group]:
+            start, end = span.start, span.end
+            if rule_of is None:
+                first, inner = _mark_strings(short, span.label_.split(".", 1)[0], None)
+            else:
+                first, inner = _mark_strings(short, span.label_, rule_of(span))
+            marks.setdefault(start, set()).update(first)
+            for t in range(start + 1, end):
+                marks.setdefault(t, set()).update(inner)
+            marks[end - 1].add(last)
+    empty: tuple[str, ...] = ()
+    return [tuple(sorted(marks[t])) if t in marks else empty for t in range(len(doc))]
+
+
+@lru_cache(maxsize=1 << 12)
+def _mark_strings(short: str, label: str, rule: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The marks a span of group ``short`` with ``label`` and ``rule`` puts on its first and on its other tokens."""
+    def at(place: str) -> tuple[str, ...]:
+        out = [short, f"{short}:{place}"]
+        if label:
+            out.append(f"{short}:{place}:lab={label}")
+        if rule:
+            out.append(f"{short}:{place}:rule={rule}")
+        return tuple(out)
+    return at("B"), at("I")
+
+
+@lru_cache(maxsize=None)
+def _last_mark(short: str) -> str:
+    return f"{short}:E"
+
+
+@lru_cache(maxsize=1 << 14)
+def _neighbour_marks(d: int, found: tuple[str, ...]) -> tuple[str, ...]:
+    """The span places (not rules) a token shows its direct neighbour ``d`` (-1 or 1): its marks with a place."""
+    return tuple(f"{d}:{m}" for m in found if ":" in m and "rule=" not in m)
 
 
 def _word_features(word: str, low: str, shape: str) -> list[str]:
@@ -121,7 +147,7 @@ def sentence_features(doc: Doc, title_end: int) -> list[Sentence]:
     shown = []
     for n, d in enumerate(NEIGHBOURS):
         if d in (-1, 1):
-            shown.append([s[1][n] + tuple(f"{d}:{m}" for m in found if ":" in m and "rule=" not in m)
+            shown.append([s[1][n] + _neighbour_marks(d, found) if found else s[1][n]
                           for s, found in zip(strings, marks)])
         else:
             shown.append([s[1][n] for s in strings])
