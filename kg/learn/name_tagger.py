@@ -35,7 +35,7 @@ from itertools import chain
 from spacy.tokens import Doc
 
 from kg.extraction.doccache import sentence_spans, token_bounds, token_texts
-from kg.nlp.provenance import Provenance, provenance_span, rule_reader
+from kg.nlp.provenance import Provenance, provenance_of, provenance_span
 
 TAGGER_FILE = "names.crfsuite"
 TAGGER_RULE = "learned:name-tagger"
@@ -68,14 +68,14 @@ def span_marks(doc: Doc) -> list[tuple[str, ...]]:
     for short, group in SPAN_GROUPS:
         if group not in doc.spans:
             continue
-        rule_of = rule_reader(doc) if short != "cue" else None
-        last = _last_mark(short)
+        last = f"{short}:E"
         for span in doc.spans[group]:
             start, end = span.start, span.end
-            if rule_of is None:
+            if short == "cue":
                 first, inner = _mark_strings(short, span.label_.split(".", 1)[0], None)
-            else:
-                first, inner = _mark_strings(short, span.label_, rule_of(span))
+            else:              # the provenance record itself: ``span._.kg_rule`` costs an extension look-up per span
+                prov = provenance_of(span)
+                first, inner = _mark_strings(short, span.label_, prov.rule if prov is not None else None)
             marks.setdefault(start, set()).update(first)
             for t in range(start + 1, end):
                 marks.setdefault(t, set()).update(inner)
@@ -95,11 +95,6 @@ def _mark_strings(short: str, label: str, rule: str | None) -> tuple[tuple[str, 
             out.append(f"{short}:{place}:rule={rule}")
         return tuple(out)
     return at("B"), at("I")
-
-
-@lru_cache(maxsize=None)
-def _last_mark(short: str) -> str:
-    return f"{short}:E"
 
 
 @lru_cache(maxsize=1 << 14)

@@ -73,26 +73,6 @@ def provenance_of(span: Span) -> Provenance | None:
     return table[span.id]
 
 
-def rule_reader(doc: Doc):
-    """A function giving the rule of a span of ``doc`` (or None) straight from the Doc's provenance table: for loops
-    over many spans, where ``span._.kg_rule`` goes through spaCy's extension machinery for each span.
-
-    >>> import spacy
-    >>> doc = spacy.blank("en")("We fine-tune BERT")
-    >>> rule = rule_reader(doc)
-    >>> rule(provenance_span(doc, 3, 4, Provenance("gazetteer:curated"))), rule(Span(doc, 0, 1))
-    ('gazetteer:curated', None)
-    """
-    data = doc.user_data
-
-    def rule(span: Span) -> str | None:
-        table = data.get(TABLE_KEY)
-        slot = span.id
-        prov = table[slot] if table is not None and 0 <= slot < len(table) else None
-        return prov.rule if prov is not None else None
-    return rule
-
-
 def _field(name: str):
     def get(span: Span):
         prov = provenance_of(span)
