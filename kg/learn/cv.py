@@ -22,7 +22,7 @@ from kg.learn.decide import Decider, ModelBundle
 from kg.learn.features import paper_candidates
 from kg.learn.labels import project
 from kg.learn.lexicon import Lexicon, paper_key
-from kg.learn.name_tagger import (INNER_FOLDS, NameSpan, NameTagger, Sentence, add_name_spans, bio_tags, decode,
+from kg.learn.name_tagger import (INNER_FOLDS, NameSpan, NameTagger, Sentence, add_name_spans, bio_tags,
                                   sentence_features, train_tagger)
 from kg.learn.phrases import add_phrase_spans
 from kg.learn.train import TrainingPaper, fit_models
@@ -162,7 +162,7 @@ def crossfit_names(features: dict[int, list[Sentence]], tags: dict[int, list[Nam
         skip = set(held)
         inner = NameTagger(train_tagger(sequences([i for i in train_idx if i not in skip])))
         for i in held:
-            names[i] = [span for idx, feats in features[i] for span in decode(idx, inner.tag(feats))]
+            names[i] = inner.names_in(features[i])
     return train_tagger(sequences(train_idx)), names
 
 

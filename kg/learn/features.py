@@ -22,6 +22,7 @@ from kg.extraction.mentions import DocMention
 from kg.normalize import fold
 from kg.learn.lexicon import Lexicon
 from kg.learn.name_tagger import TAGGER_RULE
+from kg.nlp.provenance import provenance_of
 from kg.nlp.rules import load_cues, load_typing
 from kg.schema import CLAIM_TYPES
 
@@ -206,7 +207,12 @@ def entity_features(p: Proposals, cand: EntityCandidate, lexicon: Lexicon | None
 
 def tagged_names(doc: Doc) -> dict[tuple[int, int], str]:
     """(start, end) -> label of the names the name tagger marked in ``doc`` (``kg.learn.name_tagger``)."""
-    return {(s.start, s.end): s.label_ for s in doc.spans.get("kg_candidates", []) if s._.kg_rule == TAGGER_RULE}
+    names: dict[tuple[int, int], str] = {}
+    for span in doc.spans.get("kg_candidates", []):
+        prov = provenance_of(span)        # the record itself: ``span._.kg_rule`` costs an extension look-up per span
+        if prov is not None and prov.rule == TAGGER_RULE:
+            names[span.start, span.end] = span.label_
+    return names
 
 
 def tagger_features(cand: EntityCandidate, tagged: dict[tuple[int, int], str]) -> Features:

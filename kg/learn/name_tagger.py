@@ -244,7 +244,11 @@ class NameTagger:
 
     def names(self, doc: Doc, title_end: int) -> list[NameSpan]:
         """(start, end, label) of every name the tagger marks in ``doc``."""
-        return [span for idx, feats in sentence_features(doc, title_end) for span in decode(idx, self.tag(feats))]
+        return self.names_in(sentence_features(doc, title_end))
+
+    def names_in(self, sentences: Iterable[Sentence]) -> list[NameSpan]:
+        """The names the tagger marks in sentences whose features are already built (``sentence_features``)."""
+        return [span for idx, feats in sentences for span in decode(idx, self.tag(feats))]
 
 
 def add_name_spans(doc: Doc, names: Iterable[NameSpan]) -> None:
