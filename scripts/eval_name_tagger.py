@@ -29,13 +29,6 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_GOLD = REPO.parent / "shared" / "gold" / "train.jsonl"
 
 
-def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
-    """Precision, recall and F1 of the counts (0 where undefined)."""
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("gold", nargs="?", type=Path, default=DEFAULT_GOLD, help="gold JSON Lines (default train)")
@@ -47,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     from kg.evaluation.gold import load_gold
+    from kg.evaluation.spans import prf
     from kg.learn import cv
     from kg.learn.name_tagger import NameTagger, bio_tags, train_tagger
     from kg.nlp.pipeline import build_nlp
@@ -74,8 +68,9 @@ def main(argv: list[str] | None = None) -> int:
                 counts[1] += len(a - b)
                 counts[2] += len(b - a)
     for name, counts in (("typed", typed), ("untyped", untyped)):
-        p, r, f = prf(*counts)
-        print(f"{name:<8} P {p:.3f}  R {r:.3f}  F1 {f:.3f}  ({counts[0]} right, {counts[1]} spurious, "
+        right, spurious, missed = counts
+        score = prf(right, right + spurious, right, right + missed)
+        print(f"{name:<8} P {score['p']:.3f}  R {score['r']:.3f}  F1 {score['f1']:.3f}  ({counts[0]} right, {counts[1]} spurious, "
               f"{counts[2]} missed)")
     print(f"split {args.repeat}, {args.folds} folds, {len(gold)} papers, {time.perf_counter() - started:.0f} s")
     return 0
