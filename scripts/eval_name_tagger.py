@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     from kg.evaluation.gold import load_gold
     from kg.evaluation.spans import prf
     from kg.learn import cv
-    from kg.learn.name_tagger import NameTagger, bio_tags, train_tagger
+    from kg.learn.name_tagger import NameTagger, train_tagger
     from kg.nlp.pipeline import build_nlp
 
     started = time.perf_counter()
@@ -56,9 +56,9 @@ def main(argv: list[str] | None = None) -> int:
         held = set(test_idx)
         train_idx = [i for i in range(len(gold)) if i not in held]
         lexicon = cv.build_lexicon(corpus, train_idx)
-        tagger = NameTagger(train_tagger(
-            (feats, bio_tags(idx, cv.gold_name_tags(corpus, i)))
-            for i in train_idx for idx, feats in corpus.name_features(i, lexicon, exclude=corpus.pid(i))))
+        features = {i: corpus.name_features(i, lexicon, exclude=corpus.pid(i)) for i in train_idx}
+        tags = {i: cv.gold_name_tags(corpus, i) for i in train_idx}
+        tagger = NameTagger(train_tagger(cv.tagger_sequences(features, tags, train_idx)))
         for i in test_idx:
             found = set(tagger.names_in(corpus.name_features(i, lexicon)))
             wanted = set(cv.gold_name_tags(corpus, i))

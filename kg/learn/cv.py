@@ -148,22 +148,26 @@ def gold_name_tags(corpus: GoldCorpus, i: int) -> list[NameSpan]:
     return sorted(names)
 
 
+def tagger_sequences(features: dict[int, list[Sentence]], tags: dict[int, list[NameSpan]], papers: list[int]
+                     ) -> Iterator[tuple[list[list[str]], list[str]]]:
+    """The name tagger's training sequences of the papers ``papers``: each sentence's word features with the BIO
+    tags of the paper's gold names (``gold_name_tags``), in paper order, so training stays deterministic."""
+    return ((feats, bio_tags(idx, tags[i])) for i in papers for idx, feats in features[i])
+
+
 def crossfit_names(features: dict[int, list[Sentence]], tags: dict[int, list[NameSpan]], train_idx: list[int]
                    ) -> tuple[bytes, dict[int, list[NameSpan]]]:
     """The name tagger trained on the papers ``train_idx``, and each of those papers' names as marked by a tagger
     trained on the other papers (``INNER_FOLDS`` folds), so the decision models learn from names as good as an
     unseen paper's."""
-    def sequences(papers: list[int]):
-        return ((feats, bio_tags(idx, tags[i])) for i in papers for idx, feats in features[i])
-
     names: dict[int, list[NameSpan]] = {}
     for f in range(INNER_FOLDS):
         held = train_idx[f::INNER_FOLDS]
         skip = set(held)
-        inner = NameTagger(train_tagger(sequences([i for i in train_idx if i not in skip])))
+        inner = NameTagger(train_tagger(tagger_sequences(features, tags, [i for i in train_idx if i not in skip])))
         for i in held:
             names[i] = inner.names_in(features[i])
-    return train_tagger(sequences(train_idx)), names
+    return train_tagger(tagger_sequences(features, tags, train_idx)), names
 
 
 def train_bundle(corpus: GoldCorpus, train_idx: list[int]) -> ModelBundle:
