@@ -215,6 +215,29 @@ def test_outperforms_with_coordination_and_evaluation_dataset() -> None:
     assert {("OUTPERFORMS", fold("GPT-4")), ("OUTPERFORMS", fold("Llama-2-70B")), ("USES", fold("GSM8K"))} <= r
 
 
+def test_an_exemplifier_passes_a_cue_on_to_the_examples_of_the_phrase_it_governs() -> None:
+    r = rels("A Model", "Our model achieves better results against existing larger open models such as Zorblax-7B "
+             "and GraspNetic-13B.")
+    assert {("OUTPERFORMS", fold("Zorblax-7B")), ("OUTPERFORMS", fold("GraspNetic-13B"))} <= r
+    r = rels("A Model", "We fine-tune several widely used open base models including Zorblax-7B on MMLU.")
+    assert ("USES", fold("Zorblax-7B")) in r
+    # without an exemplifier the same distance is too far for the comparison cue
+    r = rels("A Model", "Our model achieves better results against existing larger open models and Zorblax-7B.")
+    assert ("OUTPERFORMS", fold("Zorblax-7B")) not in r
+    # an exemplifier does not carry a cue over a clause boundary
+    r = rels("A Model", "Our model is evaluated against baselines, while models such as Zorblax-7B are slower.")
+    assert ("OUTPERFORMS", fold("Zorblax-7B")) not in r
+
+
+def test_numbered_citations_do_not_break_a_list_of_targets() -> None:
+    r = rels("A Model", "Our model surpasses 4-step Zorblax [23], 8-step GraspNetic [17, 18], and 8-step Quuxnet "
+             "[3-5] on COCO.")
+    assert {("OUTPERFORMS", fold(n)) for n in ("Zorblax", "GraspNetic", "Quuxnet")} <= r
+    # a bracketed word is not a citation: the list still ends there
+    r = rels("A Model", "Our model surpasses Zorblax [sic] and GraspNetic on COCO.")
+    assert ("OUTPERFORMS", fold("GraspNetic")) not in r
+
+
 @pytest.mark.parametrize("sentence", [
     "Our model does not outperform GPT-4 on MMLU.",
     "Our model fails to surpass GPT-4 on MMLU.",

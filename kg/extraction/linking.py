@@ -19,6 +19,7 @@ from kg.extraction.mentions import DocMention
 from kg.nlp.rules import Cues
 
 NEGATION_WINDOW = 3
+CITATION_TOKENS = 7     # tokens a numbered citation may hold between its brackets ("[1, 2, 3]")
 LIST_GAP = 8            # tokens allowed between two coordinated targets (``cues.json`` list_connectors)
 
 
@@ -141,6 +142,15 @@ def _walk_targets(doc: Doc, cue: Span, sent: Span, mention_at: dict[int, DocMent
     in_list, connected = False, False
     texts = token_texts(doc)
     while i < sent.end:
+        cited = _citation_end(texts, i, sent.end)
+        if cited:
+            i = cited                     # "LCM [23], SDXL-Lightning [17]": a numbered citation is not a word
+            continue
+        if not in_list:
+            example = _exemplifier_end(texts, i, sent.end, cues)
+            if example:
+                i, gap = example, 0       # "against existing 7B models such as X": the examples are the targets
+                continue
         low = texts[i].lower()
         if low in cues.clause_boundaries and low not in transparent:
             break
@@ -163,3 +173,25 @@ def _walk_targets(doc: Doc, cue: Span, sent: Span, mention_at: dict[int, DocMent
             break
         i += 1
     return targets
+
+
+def _citation_end(texts: list[str], i: int, end: int) -> int:
+    """The index after a numbered citation starting at ``i`` ("[23]", "[1,2]", "[17, 18]", "[3-5]"), else 0."""
+    if texts[i] != "[":
+        return 0
+    for j in range(i + 1, min(end, i + CITATION_TOKENS + 2)):
+        if texts[j] == "]":
+            return j + 1 if j > i + 1 else 0
+        if not texts[j].replace(",", "").replace("-", "").replace("–", "").isdigit() and texts[j] not in (",", "-", "–"):
+            return 0
+    return 0
+
+
+def _exemplifier_end(texts: list[str], i: int, end: int, cues: Cues) -> int:
+    """The index after an exemplifier starting at ``i`` ("such as", "including", "e.g."; ``cues.json``
+    exemplifiers), else 0: what follows it names examples of the phrase the cue governs."""
+    for words in cues.exemplifiers:
+        n = len(words)
+        if i + n <= end and tuple(t.lower() for t in texts[i:i + n]) == words:
+            return i + n
+    return 0

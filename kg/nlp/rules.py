@@ -47,6 +47,7 @@ class Cues:
     possessive_markers: frozenset[str]
     concessive_markers: frozenset[str]
     title_head_determiners: frozenset[str]
+    exemplifiers: tuple[tuple[str, ...], ...] = ()     # each phrase as lower-case words, longest first
 
     def rule(self, rule_id: str) -> CueRule | None:
         """The rule with this id, or None (blockers and markers are not rules)."""
@@ -161,6 +162,8 @@ def load_cues(root: Path | None = None) -> Cues:
         possessive_markers=frozenset(data["possessive_markers"]),
         concessive_markers=frozenset(data["concessive_markers"]),
         title_head_determiners=frozenset(data["title_head_determiners"]),
+        exemplifiers=tuple(sorted((tuple(p.lower().split()) for p in data.get("exemplifiers", [])),
+                                  key=lambda words: (-len(words), words))),
     )
 
 
