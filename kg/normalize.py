@@ -2,7 +2,8 @@
 
 There are four fold keys, on purpose: each decides a different "same" and changing one would change outputs.
 
-* :func:`fold` – the entity identity key of extraction and resolution (NFKC, ``.0`` versions, singular).
+* :func:`fold` – the entity identity key of extraction and resolution (accents dropped, LaTeX ones too; NFKC, ``.0``
+  versions, singular).
 * :func:`alnum_fold` – the gazetteer's key: lower-case alphanumerics only (no NFKC, no singular).
 * :func:`score_fold` – the gold scorer's key (``shared/gold/score.py``): alphanumerics, a trailing ``s`` dropped.
 * :func:`search_fold` – what a user types to find a node (viz, ``kg viz --focus``): NFKC, case-folded, spaces kept.
@@ -21,6 +22,12 @@ from typing import Any
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _WHITESPACE = re.compile(r"\s+")
 _DOT_ZERO_VERSION = re.compile(r"(?<=\d)\.0\b(?!\.\d)")
+#: A LaTeX accent on one letter, as arXiv abstracts write "T\\"ULU", "Pok\\'emon" or "\\v{S}": a symbol accent with or
+#: without braces, a letter accent (``\\u``, ``\\v``, ``\\H``, ``\\c``, ``\\k``) with them only ("\\cite" is no accent).
+_LATEX_ACCENT = re.compile(r"""\\(["'`^~=.])\{?([A-Za-z])\}?|\\([uvHck])\{([A-Za-z])\}""")
+#: The Unicode combining mark each LaTeX accent command stands for (part of LaTeX's definition, not a word list).
+_COMBINING_MARK = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303", "=": "\u0304",
+                   ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328"}
 
 #: An arXiv identifier, new (``2502.07780``) or old style (``cs.LG/0101001``), in an id, URL or ``arXiv:`` string;
 #: group 1 is the id without its version.
@@ -31,9 +38,29 @@ BARE_ARXIV_ID = re.compile(r"(?:arxiv:)?(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[a-z]{2})
 ARXIV_URL = re.compile(r"https?://(?:www\.|export\.)?(?:arxiv\.org|huggingface\.co/papers|alphaxiv\.org)/", re.I)
 
 
+def latex_accents(text: str) -> str:
+    """Write LaTeX accents as the accented letters they stand for (NFC), so a name written both ways is one name.
+
+    >>> latex_accents(r'T\\"ULU 3'), latex_accents(r"Pok\\'{e}mon"), latex_accents(r"\\v{S}koda \\cite{x}")
+    ('TÜLU 3', 'Pokémon', 'Škoda \\\\cite{x}')
+    """
+    if "\\" not in text:
+        return text
+    return unicodedata.normalize("NFC", _LATEX_ACCENT.sub(
+        lambda m: (m.group(2) or m.group(4)) + _COMBINING_MARK[m.group(1) or m.group(3)], text))
+
+
+def _without_marks(text: str) -> str:
+    """``text`` with its accents removed ("TÜLU" -> "TULU"): a fold key must not drop an accented letter."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
 @lru_cache(maxsize=1 << 16)
 def fold(name: str) -> str:
-    """Fold a surface form to its identity key: NFKC, lower case, no spaces/punctuation, singular.
+    """Fold a surface form to its identity key: LaTeX accents and then all accents removed ("TÜLU", "T\\\\"ULU" and
+    "TULU" are one name), NFKC, lower case, no spaces/punctuation, singular.
 
     Memoised: extraction, learning and resolution fold the same few thousand names over and over.
 
@@ -46,7 +73,8 @@ def fold(name: str) -> str:
     >>> fold("AlpacaEval 2.0") == fold("AlpacaEval-2")
     True
     """
-    key = _NON_ALNUM.sub("", _DOT_ZERO_VERSION.sub("", unicodedata.normalize("NFKC", name).lower()))
+    text = _without_marks(unicodedata.normalize("NFKC", latex_accents(name)).lower())
+    key = _NON_ALNUM.sub("", _DOT_ZERO_VERSION.sub("", text))
     if len(key) > 4 and key.endswith("s") and not key.endswith("ss"):
         key = key[:-1]
     return key

@@ -320,6 +320,23 @@ def test_surface_variants_resolve_to_one_node() -> None:
     assert {"LLaMA 2 7B", "Llama2-7b"} <= set(G.nodes[llama[0]]["aliases"]) | {G.nodes[llama[0]]["name"]}
 
 
+def test_a_name_written_with_latex_accents_is_the_same_entity_as_the_accented_name() -> None:
+    """arXiv abstracts write "T\\"ULU 3" where the title says "TÜLU 3": one node, named as a paper writes it (the
+    guidelines name an entity as written); the mention reports the text as read, at its
+    offsets. Accents do not make another name either, and a command that is no accent ("\\cite") is left alone."""
+    title, abstract = "ZÜLU 3: An Open Model", r'We release Z\"ULU 3 and Z\"{U}LU 3-Instruct; Z\"ULU 3 beats GPT-4.'
+    ex = extract_paper(title, abstract)
+    zulu = [m for m in ex.mentions if m.field == "abstract" and m.text.startswith("Z")]
+    assert zulu and all(abstract[m.start:m.end] == m.text for m in zulu)
+    G = build_graph_from_papers([(title, abstract), ("Another Study", "We fine-tune ZÜLU 3 on GSM8K.")])
+    nodes = [d for _, d in G.nodes(data=True) if d["label"] != "Paper" and fold(d["name"]) == fold("ZULU 3")]
+    assert len(nodes) == 1 and nodes[0]["paper_count"] == 2
+    assert nodes[0]["name"] in ("ZÜLU 3", 'Z\\"ULU 3')
+    assert fold("Zorblaß-Ünet") == fold("Zorblaß-Unet") != fold("Zorbla-net")
+    assert fold(r"Pok\'emon") == fold(r"Pok\'{e}mon") == fold("Pokémon") == fold("Pokemon")
+    assert fold(r"\cite{x}") == fold("citex")
+
+
 def test_other_words_for_a_method_stay_the_papers_names() -> None:
     """Spellings and abbreviations are one entity; other words for it are the name the paper writes (the gold
     guidelines name an entity as written): "continued pretraining" is not renamed "continual pre-training"."""
