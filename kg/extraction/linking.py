@@ -1,7 +1,8 @@
 """Rule-based linking: cue phrases in a sentence attach the entity mentions after them to the paper.
 
 For each sentence, relation cues (``ontology/cues.json``) claim the mentions that follow them, up to a
-clause boundary or another cue, across coordinations ("X, Y and Z"). A cue is cancelled by a negation
+clause boundary or another cue, across coordinations ("X, Y and Z") and through an exemplifier ("baselines such
+as X and Y"). A cue is cancelled by a negation
 just before it ("does not outperform"); parity cues ("comparable to", "on par with") claim their
 targets with no relation. OUTPERFORMS, EXTENDS and most USES cues need the sentence to speak of the
 paper's own work (we/our/the proposed/the introduced name/the title) and no other entity as the
@@ -135,7 +136,9 @@ def _walk_targets(doc: Doc, cue: Span, sent: Span, mention_at: dict[int, DocMent
     """Mentions claimed by ``cue``: the first within ``max_gap`` tokens, then the ones coordinated with it.
 
     After a target, the walk goes on only through a connector ("," "and" "or"), after which a few
-    modifier tokens may precede the next target ("X and even a larger Y").
+    modifier tokens may precede the next target ("X and even a larger Y"). Before the first target, an exemplifier
+    ("such as", ``cues.json`` exemplifiers) restarts the gap ("against existing 7B models such as X"); a numbered
+    citation ("[23]") anywhere is skipped, so it does not end a list.
     """
     targets: list[DocMention] = []
     i, gap = cue.end, 0
