@@ -24,10 +24,7 @@ _WHITESPACE = re.compile(r"\s+")
 _DOT_ZERO_VERSION = re.compile(r"(?<=\d)\.0\b(?!\.\d)")
 #: A LaTeX accent on one letter, as arXiv abstracts write "T\\"ULU", "Pok\\'emon" or "\\v{S}": a symbol accent with or
 #: without braces, a letter accent (``\\u``, ``\\v``, ``\\H``, ``\\c``, ``\\k``) with them only ("\\cite" is no accent).
-_LATEX_ACCENT = re.compile(r"""\\(["'`^~=.])\{?([A-Za-z])\}?|\\([uvHck])\{([A-Za-z])\}""")
-#: The Unicode combining mark each LaTeX accent command stands for (part of LaTeX's definition, not a word list).
-_COMBINING_MARK = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303", "=": "\u0304",
-                   ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328"}
+_LATEX_ACCENT = re.compile(r"""\\["'`^~=.]\{?([A-Za-z])\}?|\\[uvHck]\{([A-Za-z])\}""")
 
 #: An arXiv identifier, new (``2502.07780``) or old style (``cs.LG/0101001``), in an id, URL or ``arXiv:`` string;
 #: group 1 is the id without its version.
@@ -38,20 +35,15 @@ BARE_ARXIV_ID = re.compile(r"(?:arxiv:)?(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[a-z]{2})
 ARXIV_URL = re.compile(r"https?://(?:www\.|export\.)?(?:arxiv\.org|huggingface\.co/papers|alphaxiv\.org)/", re.I)
 
 
-def latex_accents(text: str) -> str:
-    """Write LaTeX accents as the accented letters they stand for (NFC), so a name written both ways is one name.
+def _without_accents(text: str) -> str:
+    """``text`` with its accents removed, LaTeX ones too ("TÜLU" and "T\\\\"ULU" -> "TULU"): a fold key must not
+    drop an accented letter, nor tell a name from its LaTeX spelling.
 
-    >>> latex_accents(r'T\\"ULU 3'), latex_accents(r"Pok\\'{e}mon"), latex_accents(r"\\v{S}koda \\cite{x}")
-    ('TÜLU 3', 'Pokémon', 'Škoda \\\\cite{x}')
+    >>> _without_accents(r'T\\"ULU 3'), _without_accents("Pokémon"), _without_accents(r"\\v{S}koda \\cite{x}")
+    ('TULU 3', 'Pokemon', 'Skoda \\\\cite{x}')
     """
-    if "\\" not in text:
-        return text
-    return unicodedata.normalize("NFC", _LATEX_ACCENT.sub(
-        lambda m: (m.group(2) or m.group(4)) + _COMBINING_MARK[m.group(1) or m.group(3)], text))
-
-
-def _without_marks(text: str) -> str:
-    """``text`` with its accents removed ("TÜLU" -> "TULU"): a fold key must not drop an accented letter."""
+    if "\\" in text:
+        text = _LATEX_ACCENT.sub(lambda m: m.group(1) or m.group(2), text)
     if text.isascii():
         return text
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
@@ -73,7 +65,7 @@ def fold(name: str) -> str:
     >>> fold("AlpacaEval 2.0") == fold("AlpacaEval-2")
     True
     """
-    text = _without_marks(unicodedata.normalize("NFKC", latex_accents(name)).lower())
+    text = _without_accents(unicodedata.normalize("NFKC", name)).lower()
     key = _NON_ALNUM.sub("", _DOT_ZERO_VERSION.sub("", text))
     if len(key) > 4 and key.endswith("s") and not key.endswith("ss"):
         key = key[:-1]
